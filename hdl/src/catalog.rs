@@ -1,0 +1,154 @@
+//! The top blocks Kaizen emits, by name: each with its concrete parameters.
+//! A test, the CLI and the flow all find blocks here.
+
+use crate::emit::{emit, Emitted};
+use crate::port_access;
+use crate::primitives::*;
+use rust_hdl::prelude::*;
+use std::collections::BTreeMap;
+
+/// 16 x 32-bit FIFO, almost full at 12.
+pub type FifoTop = SyncFifo<Bits<32>, 4, 5>;
+pub const FIFO_ALMOST_FULL: u64 = 12;
+/// CRC-16/IBM-3740 over 32-bit words.
+pub type Crc16Top = Crc<16, 32>;
+/// CRC-32/ISO-HDLC over 64-bit words.
+pub type Crc32Top = Crc<32, 64>;
+/// PCIe 128b/130b LFSR, 32 bits per clock.
+pub type ScramblerTop = Scrambler<23, 32>;
+/// Round-robin arbiter over 8 requesters.
+pub type ArbiterTop = RoundRobin<8>;
+
+pub fn fifo() -> FifoTop {
+    FifoTop::new(FIFO_ALMOST_FULL)
+}
+pub fn crc16() -> Crc16Top {
+    Crc16Top::new(CRC16_IBM_3740)
+}
+pub fn crc32() -> Crc32Top {
+    Crc32Top::new(CRC32_ISO_HDLC)
+}
+pub fn scrambler() -> ScramblerTop {
+    ScramblerTop::new(PCIE_GEN3_LANE0)
+}
+pub fn arbiter() -> ArbiterTop {
+    ArbiterTop::default()
+}
+pub fn reset_sync() -> ResetSync {
+    ResetSync::default()
+}
+
+port_access!(FifoTop {
+    inputs: [clock, reset, push, data_in, pop],
+    outputs: [data_out, full, empty, almost_full, count]
+});
+port_access!(Crc16Top {
+    inputs: [clock, reset, clear, enable, data, expected],
+    outputs: [crc, ok]
+});
+port_access!(Crc32Top {
+    inputs: [clock, reset, clear, enable, data, expected],
+    outputs: [crc, ok]
+});
+port_access!(ScramblerTop {
+    inputs: [clock, reset, enable, reseed, data_in],
+    outputs: [data_out]
+});
+port_access!(ArbiterTop {
+    inputs: [clock, reset, request, accept],
+    outputs: [grant]
+});
+port_access!(ResetSync {
+    inputs: [clock, async_reset],
+    outputs: [sync_reset]
+});
+
+/// One emittable top block.
+pub struct CatalogEntry {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub emit: fn() -> Result<Emitted, String>,
+}
+
+fn params(pairs: &[(&str, String)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+}
+
+fn emit_connected<B: Block>(name: &str, mut block: B, parameters: BTreeMap<String, String>) -> Result<Emitted, String> {
+    block.connect_all();
+    emit(name, &block, parameters)
+}
+
+fn crc_params(spec: &CrcSpec, data_bits: usize) -> BTreeMap<String, String> {
+    params(&[
+        ("crc", spec.name.to_string()),
+        ("poly", format!("{:#x}", spec.poly)),
+        ("init", format!("{:#x}", spec.init)),
+        ("reflected", spec.reflected.to_string()),
+        ("xorout", format!("{:#x}", spec.xorout)),
+        ("data_bits", data_bits.to_string()),
+    ])
+}
+
+pub const CATALOG: &[CatalogEntry] = &[
+    CatalogEntry {
+        name: "arbiter",
+        summary: "round-robin arbiter, 8 requesters",
+        emit: || emit_connected("arbiter", arbiter(), params(&[("requesters", "8".into())])),
+    },
+    CatalogEntry {
+        name: "crc16",
+        summary: "CRC-16/IBM-3740 generator/checker, 32 bits per clock",
+        emit: || emit_connected("crc16", crc16(), crc_params(&CRC16_IBM_3740, 32)),
+    },
+    CatalogEntry {
+        name: "crc32",
+        summary: "CRC-32/ISO-HDLC generator/checker, 64 bits per clock",
+        emit: || emit_connected("crc32", crc32(), crc_params(&CRC32_ISO_HDLC, 64)),
+    },
+    CatalogEntry {
+        name: "fifo",
+        summary: "synchronous FWFT FIFO, 16 x 32 bits",
+        emit: || {
+            emit_connected(
+                "fifo",
+                fifo(),
+                params(&[
+                    ("width", "32".into()),
+                    ("depth", "16".into()),
+                    ("almost_full", FIFO_ALMOST_FULL.to_string()),
+                ]),
+            )
+        },
+    },
+    CatalogEntry {
+        name: "reset_sync",
+        summary: "reset synchronizer (async assert, sync de-assert)",
+        emit: || emit_connected("reset_sync", reset_sync(), params(&[("stages", "2".into())])),
+    },
+    CatalogEntry {
+        name: "scrambler",
+        summary: "additive LFSR scrambler (PCIe 128b/130b polynomial), 32 bits per clock",
+        emit: || {
+            let s = PCIE_GEN3_LANE0;
+            emit_connected(
+                "scrambler",
+                scrambler(),
+                params(&[
+                    ("lfsr", s.name.to_string()),
+                    ("length", s.length.to_string()),
+                    ("poly", format!("{:#x}", s.poly)),
+                    ("seed", format!("{:#x}", s.seed)),
+                    ("data_bits", "32".into()),
+                ]),
+            )
+        },
+    },
+];
+
+pub fn find(name: &str) -> Result<&'static CatalogEntry, String> {
+    CATALOG.iter().find(|e| e.name == name).ok_or_else(|| {
+        let known: Vec<_> = CATALOG.iter().map(|e| e.name).collect();
+        format!("unknown block `{name}`; known blocks: {}", known.join(", "))
+    })
+}

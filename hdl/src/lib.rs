@@ -1,0 +1,8 @@
+//! Kaizen's hardware: blocks described in rust-hdl, and their emission as
+//! Verilog. `primitives` holds the shared building blocks; `catalog` names
+//! the top blocks that are emitted, simulated and synthesised.
+
+pub mod catalog;
+pub mod emit;
+pub mod ports;
+pub mod primitives;

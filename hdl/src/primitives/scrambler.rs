@@ -1,0 +1,144 @@
+//! Additive (synchronous) LFSR scrambler, `D` bits per clock.
+//!
+//! Data is XORed with the LFSR's output sequence; descrambling is the same
+//! operation with an LFSR in the same state, so one block does both. This is
+//! the scheme of PCIe 128b/130b and UCIe lanes.
+//!
+//! The sequence is defined bit-serially by [`LfsrSpec::step`] (Galois form:
+//! the output bit is the register's MSB; when it is 1 the shifted register is
+//! XORed with the polynomial's low terms). The per-clock matrices are derived
+//! from it.
+
+use super::{Gf2Matrix, Reg, XorNet};
+use rust_hdl::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LfsrSpec {
+    pub name: &'static str,
+    /// Register length = degree of the polynomial.
+    pub length: usize,
+    /// Polynomial without its x^length term (bit k = coefficient of x^k).
+    pub poly: u64,
+    /// Register value after reset. Must not be zero.
+    pub seed: u64,
+}
+
+/// PCIe 128b/130b lane scrambler: x^23 + x^21 + x^16 + x^8 + x^5 + x^2 + 1,
+/// lane-0 seed.
+pub const PCIE_GEN3_LANE0: LfsrSpec = LfsrSpec {
+    name: "PCIe-128b130b-lane0",
+    length: 23,
+    poly: (1 << 21) | (1 << 16) | (1 << 8) | (1 << 5) | (1 << 2) | 1,
+    seed: 0x1D_BFBC,
+};
+
+impl LfsrSpec {
+    fn mask(&self) -> u64 {
+        (1u64 << self.length) - 1
+    }
+
+    /// One step: (next register, output bit).
+    pub fn step(&self, state: u64) -> (u64, bool) {
+        let out = (state >> (self.length - 1)) & 1 == 1;
+        let shifted = (state << 1) & self.mask();
+        (if out { shifted ^ self.poly } else { shifted }, out)
+    }
+
+    /// Register and output bits after `n` steps.
+    fn run(&self, mut state: u64, n: usize) -> (u64, Vec<bool>) {
+        let mut bits = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (next, out) = self.step(state);
+            state = next;
+            bits.push(out);
+        }
+        (state, bits)
+    }
+
+    fn as_word(&self, x: &[bool]) -> u64 {
+        x.iter().enumerate().fold(0, |acc, (i, &b)| acc | (u64::from(b) << i))
+    }
+
+    /// Register after `d` steps, as a matrix over the register.
+    pub fn advance_matrix(&self, d: usize) -> Gf2Matrix {
+        Gf2Matrix::from_linear_fn(self.length, self.length, |x| {
+            let (next, _) = self.run(self.as_word(x), d);
+            (0..self.length).map(|i| (next >> i) & 1 == 1).collect()
+        })
+    }
+
+    /// The next `d` output bits (bit 0 first in time), over the register.
+    pub fn keystream_matrix(&self, d: usize) -> Gf2Matrix {
+        Gf2Matrix::from_linear_fn(self.length, d, |x| self.run(self.as_word(x), d).1)
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        if !(2..=63).contains(&self.length) {
+            return Err(format!("{}: LFSR length {} is not within 2..=63", self.name, self.length));
+        }
+        if self.poly & !self.mask() != 0 || self.poly & 1 == 0 {
+            return Err(format!(
+                "{}: poly {:#x} must fit {} bits and have its x^0 term",
+                self.name, self.poly, self.length
+            ));
+        }
+        if self.seed == 0 || self.seed & !self.mask() != 0 {
+            return Err(format!("{}: seed {:#x} must be non-zero and fit {} bits", self.name, self.seed, self.length));
+        }
+        Ok(())
+    }
+}
+
+/// `L`-bit LFSR, `D` data bits per clock; bit 0 of `data_in` meets the
+/// earliest LFSR output bit.
+#[derive(LogicBlock)]
+pub struct Scrambler<const L: usize, const D: usize> {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    /// Take a word: output it scrambled and advance the LFSR by `D` steps.
+    pub enable: Signal<In, Bit>,
+    /// Return the LFSR to its seed on the next edge (re-synchronisation).
+    pub reseed: Signal<In, Bit>,
+    pub data_in: Signal<In, Bits<D>>,
+    pub data_out: Signal<Out, Bits<D>>,
+    lfsr: Reg<Bits<L>>,
+    advance: XorNet<L, L>,
+    keystream: XorNet<L, D>,
+    seed: Constant<Bits<L>>,
+}
+
+impl<const L: usize, const D: usize> Scrambler<L, D> {
+    pub fn new(spec: LfsrSpec) -> Self {
+        assert_eq!(spec.length, L, "Scrambler: length parameter");
+        spec.check().expect("Scrambler: spec");
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            enable: Default::default(),
+            reseed: Default::default(),
+            data_in: Default::default(),
+            data_out: Default::default(),
+            lfsr: Reg::new(spec.seed.into()),
+            advance: XorNet::new(spec.advance_matrix(D)),
+            keystream: XorNet::new(spec.keystream_matrix(D)),
+            seed: Constant::new(spec.seed.into()),
+        }
+    }
+}
+
+impl<const L: usize, const D: usize> Logic for Scrambler<L, D> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.lfsr.clock.next = self.clock.val();
+        self.lfsr.reset.next = self.reset.val();
+        self.advance.a.next = self.lfsr.q.val();
+        self.keystream.a.next = self.lfsr.q.val();
+        self.lfsr.d.next = self.lfsr.q.val();
+        if self.reseed.val() {
+            self.lfsr.d.next = self.seed.val();
+        } else if self.enable.val() {
+            self.lfsr.d.next = self.advance.y.val();
+        }
+        self.data_out.next = self.data_in.val() ^ self.keystream.y.val();
+    }
+}

@@ -1,0 +1,223 @@
+//! One test-bench API for every simulator.
+//!
+//! A bench drives a [`Bench`] by port name: set inputs, `eval`, read
+//! outputs, `tick` the clock. The same bench runs on a Verilator model, on
+//! rust-hdl's own simulator, or on both in lock-step ([`Differential`]),
+//! which compares every output after every evaluation.
+
+use crate::SimError;
+use kaizen_hdl::emit::{Direction, Port};
+use std::path::Path;
+
+/// What a bench needs of a simulator. Ports are numbered as in the manifest.
+pub trait Simulator {
+    fn name(&self) -> &'static str;
+    fn ports(&self) -> &[Port];
+    fn set(&mut self, port: usize, words: &[u64]);
+    fn get(&mut self, port: usize, words: &mut [u64]);
+    /// Settle combinational logic after inputs changed.
+    fn eval(&mut self) -> Result<(), SimError>;
+    /// Start writing a VCD trace.
+    fn trace_to(&mut self, path: &Path) -> Result<(), SimError>;
+    /// Record the current values at `time` (no-op unless tracing).
+    fn dump(&mut self, time: u64);
+    fn flush(&mut self) {}
+}
+
+/// A port, looked up once.
+#[derive(Clone, Copy, Debug)]
+pub struct PortId(usize);
+
+/// A simulator with a clock, a reset and name-based port access.
+pub struct Bench<S: Simulator> {
+    sim: S,
+    clock: PortId,
+    reset: Option<PortId>,
+    cycle: u64,
+    scratch: Vec<u64>,
+}
+
+impl<S: Simulator> Bench<S> {
+    /// Wraps `sim`; its clock port must be named `clock`, and its reset
+    /// (if any) `reset`.
+    pub fn new(sim: S) -> Result<Self, SimError> {
+        let find = |name: &str| sim.ports().iter().position(|p| p.name == name).map(PortId);
+        let clock = find("clock").ok_or_else(|| SimError::NoSuchPort("clock".into()))?;
+        let reset = find("reset");
+        let widest = sim.ports().iter().map(|p| p.width.div_ceil(64)).max().unwrap_or(1);
+        let mut bench = Self { sim, clock, reset, cycle: 0, scratch: vec![0; widest.max(1)] };
+        bench.set_id(clock, 0);
+        bench.eval()?;
+        Ok(bench)
+    }
+
+    pub fn port(&self, name: &str) -> Result<PortId, SimError> {
+        self.sim.ports().iter().position(|p| p.name == name).map(PortId).ok_or_else(|| SimError::NoSuchPort(name.into()))
+    }
+
+    pub fn width(&self, port: PortId) -> usize {
+        self.sim.ports()[port.0].width
+    }
+
+    pub fn set_id(&mut self, port: PortId, value: u64) {
+        self.scratch.fill(0);
+        self.scratch[0] = value;
+        self.sim.set(port.0, &self.scratch);
+    }
+
+    pub fn get_id(&mut self, port: PortId) -> u64 {
+        self.sim.get(port.0, &mut self.scratch);
+        self.scratch[0]
+    }
+
+    pub fn set_wide(&mut self, port: PortId, words: &[u64]) {
+        self.sim.set(port.0, words);
+    }
+
+    pub fn get_wide(&mut self, port: PortId) -> Vec<u64> {
+        let mut w = vec![0; self.width(port).div_ceil(64)];
+        self.sim.get(port.0, &mut w);
+        w
+    }
+
+    /// Sets a port of up to 64 bits by name.
+    pub fn set(&mut self, name: &str, value: u64) -> Result<(), SimError> {
+        let id = self.port(name)?;
+        self.set_id(id, value);
+        Ok(())
+    }
+
+    pub fn get(&mut self, name: &str) -> Result<u64, SimError> {
+        let id = self.port(name)?;
+        Ok(self.get_id(id))
+    }
+
+    pub fn eval(&mut self) -> Result<(), SimError> {
+        self.sim.eval()
+    }
+
+    /// One clock cycle: rising edge, then falling edge. Inputs set before
+    /// `tick` are sampled at the rising edge.
+    pub fn tick(&mut self) -> Result<(), SimError> {
+        self.sim.eval()?;
+        self.sim.dump(2 * self.cycle);
+        self.set_id(self.clock, 1);
+        self.sim.eval()?;
+        self.sim.dump(2 * self.cycle + 1);
+        self.set_id(self.clock, 0);
+        self.sim.eval()?;
+        self.cycle += 1;
+        Ok(())
+    }
+
+    /// Holds reset high for `cycles` clock cycles, then releases it.
+    pub fn reset(&mut self, cycles: u64) -> Result<(), SimError> {
+        let reset = self.reset.ok_or_else(|| SimError::NoSuchPort("reset".into()))?;
+        self.set_id(reset, 1);
+        self.eval()?;
+        for _ in 0..cycles {
+            self.tick()?;
+        }
+        self.set_id(reset, 0);
+        self.eval()
+    }
+
+    pub fn cycle(&self) -> u64 {
+        self.cycle
+    }
+
+    pub fn trace_to(&mut self, path: &Path) -> Result<(), SimError> {
+        self.sim.trace_to(path)
+    }
+
+    /// Writes out the trace so far (call before reporting a failure).
+    pub fn flush(&mut self) {
+        self.sim.dump(2 * self.cycle);
+        self.sim.flush();
+    }
+
+    pub fn simulator(&mut self) -> &mut S {
+        &mut self.sim
+    }
+}
+
+/// Two simulators of the same design in lock-step. Inputs go to both;
+/// after every evaluation every output is compared, and the first
+/// difference is an error naming the evaluation, signal and both values.
+pub struct Differential<A: Simulator, B: Simulator> {
+    a: A,
+    b: B,
+    /// Last trace time the bench reported: two per clock cycle.
+    time: u64,
+    outputs: Vec<usize>,
+    wa: Vec<u64>,
+    wb: Vec<u64>,
+}
+
+impl<A: Simulator, B: Simulator> Differential<A, B> {
+    pub fn new(a: A, b: B) -> Result<Self, SimError> {
+        if a.ports() != b.ports() {
+            return Err(SimError::Mismatch("the two simulators have different ports".into()));
+        }
+        let outputs = a.ports().iter().enumerate().filter(|(_, p)| p.direction == Direction::Output).map(|(i, _)| i).collect();
+        let widest = a.ports().iter().map(|p| p.width.div_ceil(64)).max().unwrap_or(1);
+        Ok(Self { a, b, time: 0, outputs, wa: vec![0; widest], wb: vec![0; widest] })
+    }
+}
+
+impl<A: Simulator, B: Simulator> Simulator for Differential<A, B> {
+    fn name(&self) -> &'static str {
+        "differential"
+    }
+    fn ports(&self) -> &[Port] {
+        self.a.ports()
+    }
+    fn set(&mut self, port: usize, words: &[u64]) {
+        self.a.set(port, words);
+        self.b.set(port, words);
+    }
+    fn get(&mut self, port: usize, words: &mut [u64]) {
+        self.a.get(port, words);
+    }
+    fn eval(&mut self) -> Result<(), SimError> {
+        self.a.eval()?;
+        self.b.eval()?;
+        for &o in &self.outputs {
+            self.wa.fill(0);
+            self.wb.fill(0);
+            self.a.get(o, &mut self.wa);
+            self.b.get(o, &mut self.wb);
+            if self.wa != self.wb {
+                let p = &self.a.ports()[o];
+                return Err(SimError::Mismatch(format!(
+                    "cycle {} ({} clock): output `{}` is {} on {} but {} on {}",
+                    self.time / 2,
+                    if self.time % 2 == 0 { "before the rising edge, low" } else { "after the rising edge, high" },
+                    p.name,
+                    hex(&self.wa, p.width),
+                    self.a.name(),
+                    hex(&self.wb, p.width),
+                    self.b.name()
+                )));
+            }
+        }
+        Ok(())
+    }
+    fn trace_to(&mut self, path: &Path) -> Result<(), SimError> {
+        self.a.trace_to(path)
+    }
+    fn dump(&mut self, time: u64) {
+        self.time = time;
+        self.a.dump(time);
+    }
+    fn flush(&mut self) {
+        self.a.flush();
+    }
+}
+
+fn hex(words: &[u64], width: usize) -> String {
+    let n = width.div_ceil(64);
+    let body: String = words[..n].iter().rev().map(|w| format!("{w:016x}")).collect();
+    let digits = width.div_ceil(4);
+    format!("{width}'h{}", &body[body.len() - digits..])
+}

@@ -1,0 +1,191 @@
+//! Turning emitted Verilog into a loadable shared library: Verilator to C++,
+//! g++ to a `.so`. Built models are cached by content (Verilog, shim,
+//! Verilator version, flags), so a second test run loads them at once.
+//!
+//! Verilator's runtime (`verilated*.cpp`) is compiled once per Verilator
+//! version and shared by every model.
+
+use super::shim::shim_source;
+use super::SimError;
+use kaizen_hdl::emit::Emitted;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Bumped when the build recipe or the shim changes shape.
+const RECIPE: &str = "kaizen-verilator-v1";
+const CXXFLAGS: &[&str] = &[
+    "-O2",
+    "-fPIC",
+    "-std=gnu++17",
+    "-DVM_COVERAGE=0",
+    "-DVM_SC=0",
+    "-DVM_TRACE=1",
+    "-DVM_TRACE_FST=0",
+    "-DVM_TRACE_VCD=1",
+    "-faligned-new",
+    "-fcf-protection=none",
+    "-Wno-bool-operation",
+    "-Wno-sign-compare",
+    "-Wno-uninitialized",
+    "-Wno-unused-but-set-variable",
+    "-Wno-unused-parameter",
+    "-Wno-unused-variable",
+    "-Wno-shadow",
+];
+const RUNTIME_SOURCES: &[&str] = &["verilated.cpp", "verilated_vcd_c.cpp", "verilated_threads.cpp"];
+
+pub struct Toolchain {
+    pub verilator_version: String,
+    pub root: PathBuf,
+}
+
+/// Finds Verilator once per process.
+pub fn toolchain() -> Result<&'static Toolchain, SimError> {
+    static TOOLCHAIN: OnceLock<Result<Toolchain, SimError>> = OnceLock::new();
+    TOOLCHAIN
+        .get_or_init(|| {
+            let missing = |_| SimError::ToolMissing {
+                tool: "verilator",
+                hint: "run scripts/setup.sh (it installs Verilator with apt)",
+            };
+            let version = Command::new("verilator").arg("--version").output().map_err(missing)?;
+            let root = Command::new("verilator").args(["--getenv", "VERILATOR_ROOT"]).output().map_err(missing)?;
+            Ok(Toolchain {
+                verilator_version: String::from_utf8_lossy(&version.stdout).trim().to_string(),
+                root: PathBuf::from(String::from_utf8_lossy(&root.stdout).trim()),
+            })
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Where compiled models live: `$KAIZEN_SIM_CACHE`, else the workspace's
+/// `target/kaizen-verilator`.
+pub fn cache_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("KAIZEN_SIM_CACHE") {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir).join("kaizen-verilator");
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/kaizen-verilator")
+}
+
+fn digest(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0]);
+    }
+    format!("{:x}", h.finalize())[..20].to_string()
+}
+
+fn run(cmd: &mut Command, what: &str) -> Result<(), SimError> {
+    let out = cmd.output().map_err(|e| SimError::Build(format!("{what}: cannot start: {e}")))?;
+    if !out.status.success() {
+        return Err(SimError::Build(format!(
+            "{what} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    Ok(())
+}
+
+/// Builds `work` with `f` unless `done` exists, publishing it with a rename
+/// so concurrent builders (parallel tests) never see half a build.
+fn build_once(done: &Path, f: impl FnOnce(&Path) -> Result<(), SimError>) -> Result<(), SimError> {
+    if done.exists() {
+        return Ok(());
+    }
+    let parent = done.parent().expect("cache path has a parent");
+    std::fs::create_dir_all(parent).map_err(|e| SimError::Build(format!("cannot create {}: {e}", parent.display())))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".build-")
+        .tempdir_in(parent)
+        .map_err(|e| SimError::Build(format!("cannot create a build directory in {}: {e}", parent.display())))?;
+    f(tmp.path())?;
+    let built = tmp.keep();
+    if std::fs::rename(&built, done).is_err() {
+        // Someone else finished first; theirs is identical.
+        let _ = std::fs::remove_dir_all(&built);
+        if !done.exists() {
+            return Err(SimError::Build(format!("cannot publish {}", done.display())));
+        }
+    }
+    Ok(())
+}
+
+fn runtime_objects(tc: &Toolchain) -> Result<Vec<PathBuf>, SimError> {
+    let dir = cache_root().join(format!("runtime-{}", digest(&[RECIPE, &tc.verilator_version, &CXXFLAGS.join(" ")])));
+    build_once(&dir, |work| {
+        for src in RUNTIME_SOURCES {
+            let obj = work.join(src.replace(".cpp", ".o"));
+            run(
+                Command::new("g++")
+                    .args(CXXFLAGS)
+                    .arg(format!("-I{}/include", tc.root.display()))
+                    .arg(format!("-I{}/include/vltstd", tc.root.display()))
+                    .arg("-c")
+                    .arg(tc.root.join("include").join(src))
+                    .arg("-o")
+                    .arg(obj),
+                &format!("g++ (Verilator runtime {src})"),
+            )?;
+        }
+        Ok(())
+    })?;
+    Ok(RUNTIME_SOURCES.iter().map(|s| dir.join(s.replace(".cpp", ".o"))).collect())
+}
+
+/// Path of the compiled model for `e`, building it if needed.
+pub fn build_model(e: &Emitted) -> Result<PathBuf, SimError> {
+    let tc = toolchain()?;
+    let runtime = runtime_objects(tc)?;
+    let shim = shim_source(e);
+    let dir = cache_root().join(format!(
+        "{}-{}",
+        e.top_module,
+        digest(&[RECIPE, &tc.verilator_version, &CXXFLAGS.join(" "), &e.verilog, &shim])
+    ));
+    build_once(&dir, |work| {
+        let v = work.join(e.file_name());
+        std::fs::write(&v, &e.verilog).map_err(|err| SimError::Build(format!("cannot write {}: {err}", v.display())))?;
+        std::fs::write(work.join("shim.cpp"), &shim).map_err(|err| SimError::Build(format!("cannot write shim: {err}")))?;
+        let obj = work.join("obj");
+        run(
+            Command::new("verilator")
+                .args(["--cc", "--trace", "-O3", "--x-assign", "0", "--x-initial", "0", "-Wno-fatal", "-Wno-lint", "-Wno-style"])
+                .arg("--top-module")
+                .arg(&e.top_module)
+                .arg("-Mdir")
+                .arg(&obj)
+                .arg(&v),
+            "verilator",
+        )?;
+        let mut sources: Vec<PathBuf> = std::fs::read_dir(&obj)
+            .map_err(|err| SimError::Build(format!("cannot read {}: {err}", obj.display())))?
+            .filter_map(|d| d.ok().map(|d| d.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "cpp"))
+            .collect();
+        sources.sort();
+        run(
+            Command::new("g++")
+                .args(CXXFLAGS)
+                .arg("-shared")
+                .arg(format!("-I{}/include", tc.root.display()))
+                .arg(format!("-I{}/include/vltstd", tc.root.display()))
+                .arg("-I")
+                .arg(&obj)
+                .args(&sources)
+                .arg(work.join("shim.cpp"))
+                .args(&runtime)
+                .args(["-pthread", "-latomic", "-o"])
+                .arg(work.join("model.so")),
+            "g++ (model)",
+        )
+    })?;
+    Ok(dir.join("model.so"))
+}

@@ -1,0 +1,48 @@
+//! Command-line front end: one module per sub-command.
+
+mod bench;
+mod emit;
+mod files;
+mod lint;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+pub const DEFAULT_VERILOG_DIR: &str = "build/verilog";
+
+#[derive(Parser)]
+#[command(name = "kaizen", version, about = "Describe, emit, simulate and verify the blocks of a 2nm-class test chip")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write synthesizable Verilog and a manifest for one or more blocks.
+    Emit(emit::EmitArgs),
+    /// Lint emitted Verilog with Verilator (-Wall) and Yosys.
+    Lint {
+        /// Directory `kaizen emit` wrote to.
+        #[arg(long, default_value = DEFAULT_VERILOG_DIR)]
+        dir: PathBuf,
+    },
+    /// List the blocks that can be emitted.
+    Blocks,
+    /// Measure simulator speed.
+    Bench(bench::BenchArgs),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Emit(args) => emit::run(args),
+        Command::Lint { dir } => lint::run(&dir),
+        Command::Blocks => {
+            for e in kaizen_hdl::catalog::CATALOG {
+                println!("{:<12} {}", e.name, e.summary);
+            }
+            Ok(())
+        }
+        Command::Bench(args) => bench::run(args),
+    }
+}

@@ -1,0 +1,73 @@
+//! Helpers shared by the integration tests: emitted blocks, benches on each
+//! simulator, proptest seeds, and VCD traces of failing cases.
+#![allow(dead_code)]
+
+use kaizen_hdl::catalog;
+use kaizen_hdl::emit::Emitted;
+use kaizen_hdl::ports::PortAccess;
+use kaizen_sim::bench::{Bench, Differential};
+use kaizen_sim::rust_hdl_sim::RustHdlSim;
+use kaizen_sim::verilator::VerilatorModel;
+use kaizen_sim::SimError;
+use proptest::test_runner::{Config, RngSeed};
+use std::path::PathBuf;
+
+pub fn emitted(block: &str) -> Emitted {
+    let entry = catalog::find(block).expect("block in catalog");
+    (entry.emit)().expect("block emits")
+}
+
+pub fn verilator(block: &str) -> Bench<VerilatorModel> {
+    let model = VerilatorModel::new(&emitted(block)).unwrap_or_else(|e| panic!("{e}"));
+    Bench::new(model).expect("bench")
+}
+
+pub fn rust_hdl<B: PortAccess>(block: B) -> Bench<RustHdlSim<B>> {
+    Bench::new(RustHdlSim::new(block).expect("rust-hdl sim")).expect("bench")
+}
+
+pub fn differential<B: PortAccess>(name: &str, block: B) -> Bench<Differential<VerilatorModel, RustHdlSim<B>>> {
+    let v = VerilatorModel::new(&emitted(name)).unwrap_or_else(|e| panic!("{e}"));
+    let r = RustHdlSim::new(block).expect("rust-hdl sim");
+    Bench::new(Differential::new(v, r).expect("same ports")).expect("bench")
+}
+
+/// Proptest configuration with a printed, replayable seed: set
+/// `PROPTEST_RNG_SEED` to replay a run.
+pub fn proptest_config(test: &str, cases: u32) -> Config {
+    let seed = std::env::var("PROPTEST_RNG_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random::<u64>);
+    eprintln!("{test}: proptest seed {seed} (replay with PROPTEST_RNG_SEED={seed})");
+    Config { cases, rng_seed: RngSeed::Fixed(seed), failure_persistence: None, ..Config::default() }
+}
+
+/// Where a failing case's trace goes.
+pub fn vcd_path(test: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vcd");
+    std::fs::create_dir_all(&dir).expect("vcd dir");
+    dir.join(format!("{test}.vcd"))
+}
+
+/// Runs `case` on a fresh Verilator bench; if it fails, runs it again with a
+/// VCD trace and returns the failure with the trace's path.
+pub fn with_vcd_on_failure<T>(
+    test: &str,
+    block: &str,
+    case: impl Fn(&mut Bench<VerilatorModel>) -> Result<T, String>,
+) -> Result<T, String> {
+    let mut bench = verilator(block);
+    match case(&mut bench) {
+        Ok(v) => Ok(v),
+        Err(first) => {
+            let path = vcd_path(test);
+            let mut traced = verilator(block);
+            traced.trace_to(&path).map_err(|e| format!("{first}\n(and no trace: {e})"))?;
+            let _ = case(&mut traced);
+            traced.flush();
+            Err(format!("{first}\nVCD of the failing case: {}", path.display()))
+        }
+    }
+}
+
+pub fn sim<T>(r: Result<T, SimError>) -> Result<T, String> {
+    r.map_err(|e| e.to_string())
+}
