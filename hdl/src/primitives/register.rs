@@ -27,7 +27,9 @@ impl<T: Synth> Reg<T> {
             clock: Default::default(),
             reset: Default::default(),
             d: Default::default(),
-            q: Signal::new_with_default(init),
+            // Before the first reset a flop holds an unknown value; both
+            // simulators call it zero (Verilator runs with --x-initial 0).
+            q: Default::default(),
             init: Constant::new(init),
         }
     }
