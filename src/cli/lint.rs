@@ -1,1 +1,112 @@
-pub fn run(_dir: &std::path::Path) -> anyhow::Result<()> { Ok(()) }
+//! `kaizen lint`: Verilator `-Wall` and Yosys structural checks on emitted
+//! Verilog, plus Kaizen's own rule that chip Verilog has no `initial`
+//! blocks. Waivers live in `hdl/lint/`, each with its reason.
+
+use super::emit::MANIFEST;
+use super::tools::require;
+use anyhow::{bail, Context};
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+const VERILATOR_WAIVERS: &str = include_str!("../../hdl/lint/verilator_waivers.vlt");
+const YOSYS_WAIVERS: &str = include_str!("../../hdl/lint/yosys_waivers.txt");
+
+/// Emitted blocks listed in a directory's manifest: (block, top module).
+pub fn manifest_blocks(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    let path = dir.join(MANIFEST);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}; run `kaizen emit --all --out {}` first", path.display(), dir.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", path.display()))?;
+    let blocks = json["blocks"].as_array().with_context(|| format!("{}: no `blocks` list", path.display()))?;
+    blocks
+        .iter()
+        .map(|b| match (b["block"].as_str(), b["top_module"].as_str()) {
+            (Some(n), Some(t)) => Ok((n.to_string(), t.to_string())),
+            _ => bail!("{}: a block entry lacks `block` or `top_module`", path.display()),
+        })
+        .collect()
+}
+
+/// Every `lint_off` must follow a comment line giving its reason.
+fn check_waivers_have_reasons() -> anyhow::Result<()> {
+    let mut previous = "";
+    for (n, line) in VERILATOR_WAIVERS.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with("lint_off") && !previous.starts_with("//") {
+            bail!("hdl/lint/verilator_waivers.vlt:{}: waiver without a reason on the line above", n + 1);
+        }
+        previous = line;
+    }
+    for (n, line) in YOSYS_WAIVERS.lines().enumerate() {
+        let line = line.trim();
+        if !line.is_empty() && !line.starts_with('#') && line.split_once(" | ").is_none_or(|(_, why)| why.trim().is_empty()) {
+            bail!("hdl/lint/yosys_waivers.txt:{}: expected `warning text | reason`", n + 1);
+        }
+    }
+    Ok(())
+}
+
+fn yosys_waived(warning: &str) -> bool {
+    YOSYS_WAIVERS
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(" | "))
+        .any(|(text, _)| warning.contains(text.trim()))
+}
+
+/// Problems found in one file (empty when clean).
+fn lint_file(file: &Path, top: &str, vlt: &Path) -> anyhow::Result<Vec<String>> {
+    let mut problems = vec![];
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    for (n, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("initial") {
+            problems.push(format!("{}:{}: `initial` block (ignored by chip synthesis; use a reset)", file.display(), n + 1));
+        }
+    }
+    let out = Command::new("verilator")
+        .args(["--lint-only", "-Wall", "--top-module", top])
+        .arg(vlt)
+        .arg(file)
+        .output()
+        .context("running verilator")?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    problems.extend(stderr.lines().filter(|l| l.starts_with('%') && !l.starts_with("%Error: Exiting")).map(|l| format!("verilator: {l}")));
+    if !out.status.success() && problems.is_empty() {
+        problems.push(format!("verilator failed: {stderr}"));
+    }
+    let script = format!("read_verilog {}; hierarchy -check -top {top}; proc; check -assert", file.display());
+    let out = Command::new("yosys").args(["-q", "-p", &script]).output().context("running yosys")?;
+    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    problems.extend(log.lines().filter(|l| l.starts_with("Warning:") && !yosys_waived(l)).map(|l| format!("yosys: {l}")));
+    if !out.status.success() {
+        problems.push(format!("yosys check failed:\n{}", log.trim()));
+    }
+    Ok(problems)
+}
+
+pub fn run(dir: &Path) -> anyhow::Result<()> {
+    check_waivers_have_reasons()?;
+    require("verilator")?;
+    require("yosys")?;
+    let blocks = manifest_blocks(dir)?;
+    let mut vlt = tempfile::Builder::new().suffix(".vlt").tempfile().context("temporary waiver file")?;
+    vlt.write_all(VERILATOR_WAIVERS.as_bytes()).context("temporary waiver file")?;
+    let mut failed = 0;
+    for (block, top) in &blocks {
+        let problems = lint_file(&dir.join(format!("{top}.v")), top, vlt.path())?;
+        if problems.is_empty() {
+            println!("clean  {block:<12} (verilator -Wall, yosys check, no initial blocks)");
+        } else {
+            failed += 1;
+            println!("FAIL   {block}");
+            for p in problems {
+                println!("    {p}");
+            }
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} of {} blocks have lint problems", blocks.len());
+    }
+    Ok(())
+}

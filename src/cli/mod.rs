@@ -4,6 +4,7 @@ mod bench;
 mod emit;
 mod files;
 mod lint;
+mod tools;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

@@ -11,7 +11,7 @@ use kaizen_hdl::emit::Emitted;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// Bumped when the build recipe or the shim changes shape.
 const RECIPE: &str = "kaizen-verilator-v1";
@@ -142,6 +142,10 @@ fn runtime_objects(tc: &Toolchain) -> Result<Vec<PathBuf>, SimError> {
 
 /// Path of the compiled model for `e`, building it if needed.
 pub fn build_model(e: &Emitted) -> Result<PathBuf, SimError> {
+    // One build at a time per process: parallel tests wanting the same model
+    // wait for it instead of compiling it again side by side.
+    static BUILDING: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = BUILDING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let tc = toolchain()?;
     let runtime = runtime_objects(tc)?;
     let shim = shim_source(e);
