@@ -23,10 +23,14 @@ fn run<S: Simulator>(bench: &mut Bench<S>, cycles: &[(u8, bool)]) -> Result<(), 
         sim(bench.eval())?;
         let grant = sim(bench.get("grant"))?;
         if grant & !u64::from(request) != 0 {
-            return Err(format!("cycle {cycle}: grant {grant:#010b} to a non-requester (requests {request:#010b})"));
+            return Err(format!(
+                "cycle {cycle}: grant {grant:#010b} to a non-requester (requests {request:#010b})"
+            ));
         }
         if grant.count_ones() > 1 || (request != 0 && grant == 0) {
-            return Err(format!("cycle {cycle}: grant {grant:#010b} for requests {request:#010b} is not one-hot"));
+            return Err(format!(
+                "cycle {cycle}: grant {grant:#010b} for requests {request:#010b} is not one-hot"
+            ));
         }
         let want = model.grant(u64::from(request)).map_or(0, |i| 1 << i);
         if grant != want {
@@ -41,7 +45,9 @@ fn run<S: Simulator>(bench: &mut Bench<S>, cycles: &[(u8, bool)]) -> Result<(), 
                 } else if request >> i & 1 == 1 {
                     *w += 1;
                     if *w > N - 1 {
-                        return Err(format!("cycle {cycle}: requester {i} starved for {w} grants"));
+                        return Err(format!(
+                            "cycle {cycle}: requester {i} starved for {w} grants"
+                        ));
                     }
                 } else {
                     *w = 0;
@@ -59,8 +65,11 @@ fn cycles() -> impl Strategy<Value = Vec<(u8, bool)>> {
 
 #[test]
 fn arbiter_is_fair_and_matches_round_robin() {
-    let mut runner = proptest::test_runner::TestRunner::new(proptest_config("arbiter_is_fair", 200));
-    let result = runner.run(&cycles(), |c| with_vcd_on_failure("arbiter", "arbiter", |b| run(b, &c)).map_err(TestCaseError::fail));
+    let mut runner =
+        proptest::test_runner::TestRunner::new(proptest_config("arbiter_is_fair", 200));
+    let result = runner.run(&cycles(), |c| {
+        with_vcd_on_failure("arbiter", "arbiter", |b| run(b, &c)).map_err(TestCaseError::fail)
+    });
     if let Err(e) = result {
         panic!("{e}");
     }
@@ -68,7 +77,8 @@ fn arbiter_is_fair_and_matches_round_robin() {
 
 #[test]
 fn arbiter_differential_rust_hdl_vs_verilator() {
-    let mut runner = proptest::test_runner::TestRunner::new(proptest_config("arbiter_differential", 10));
+    let mut runner =
+        proptest::test_runner::TestRunner::new(proptest_config("arbiter_differential", 10));
     let result = runner.run(&cycles(), |c| {
         let mut b = differential("arbiter", catalog::arbiter());
         run(&mut b, &c).map_err(TestCaseError::fail)

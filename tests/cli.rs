@@ -5,7 +5,10 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn kaizen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kaizen")).args(args).output().expect("run kaizen")
+    Command::new(env!("CARGO_BIN_EXE_kaizen"))
+        .args(args)
+        .output()
+        .expect("run kaizen")
 }
 
 fn stderr(o: &Output) -> String {
@@ -17,7 +20,10 @@ fn read_dir_sorted(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
         })
         .collect();
     files.sort();
@@ -41,19 +47,47 @@ fn emit_all_twice_is_byte_identical() {
 #[test]
 fn manifest_lists_ports_and_hash() {
     let d = tempfile::tempdir().unwrap();
-    assert!(kaizen(&["emit", "fifo", "--out", d.path().to_str().unwrap()]).status.success());
-    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.path().join("manifest.json")).unwrap()).unwrap();
+    assert!(
+        kaizen(&["emit", "fifo", "--out", d.path().to_str().unwrap()])
+            .status
+            .success()
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("manifest.json")).unwrap())
+            .unwrap();
     let fifo = &m["blocks"][0];
     assert_eq!(fifo["top_module"], "kaizen_fifo");
-    let data_in = fifo["ports"].as_array().unwrap().iter().find(|p| p["name"] == "data_in").unwrap();
-    assert_eq!((data_in["direction"].as_str(), data_in["width"].as_u64()), (Some("input"), Some(32)));
+    let data_in = fifo["ports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "data_in")
+        .unwrap();
+    assert_eq!(
+        (data_in["direction"].as_str(), data_in["width"].as_u64()),
+        (Some("input"), Some(32))
+    );
     let verilog = std::fs::read(d.path().join("kaizen_fifo.v")).unwrap();
     use sha2::Digest;
-    assert_eq!(fifo["sha256"].as_str().unwrap(), format!("{:x}", sha2::Sha256::digest(&verilog)));
+    assert_eq!(
+        fifo["sha256"].as_str().unwrap(),
+        format!("{:x}", sha2::Sha256::digest(&verilog))
+    );
     // Emitting another block keeps the first in the manifest.
-    assert!(kaizen(&["emit", "crc16", "--out", d.path().to_str().unwrap()]).status.success());
-    let m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(d.path().join("manifest.json")).unwrap()).unwrap();
-    let names: Vec<_> = m["blocks"].as_array().unwrap().iter().map(|b| b["block"].as_str().unwrap().to_string()).collect();
+    assert!(
+        kaizen(&["emit", "crc16", "--out", d.path().to_str().unwrap()])
+            .status
+            .success()
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("manifest.json")).unwrap())
+            .unwrap();
+    let names: Vec<_> = m["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["block"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(names, ["crc16", "fifo"]);
 }
 
@@ -63,10 +97,17 @@ fn unknown_block_lists_known_ones() {
     let o = kaizen(&["emit", "fifoo", "--out", d.path().to_str().unwrap()]);
     assert!(!o.status.success());
     let e = stderr(&o);
-    assert!(e.contains("unknown block `fifoo`") && e.contains("fifo") && e.contains("crc32"), "{e}");
+    assert!(
+        e.contains("unknown block `fifoo`") && e.contains("fifo") && e.contains("crc32"),
+        "{e}"
+    );
     assert_eq!(e.lines().count(), 1, "one-line error: {e}");
     assert!(!e.contains("panicked"));
-    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0, "nothing written");
+    assert_eq!(
+        std::fs::read_dir(d.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
 }
 
 #[test]
@@ -84,7 +125,11 @@ fn unwritable_output_dir_is_a_clear_error() {
 #[test]
 fn missing_verilator_is_a_clear_error() {
     let d = tempfile::tempdir().unwrap();
-    assert!(kaizen(&["emit", "--all", "--out", d.path().to_str().unwrap()]).status.success());
+    assert!(
+        kaizen(&["emit", "--all", "--out", d.path().to_str().unwrap()])
+            .status
+            .success()
+    );
     let o = Command::new(env!("CARGO_BIN_EXE_kaizen"))
         .args(["lint", "--dir", d.path().to_str().unwrap()])
         .env("PATH", d.path())
@@ -92,32 +137,55 @@ fn missing_verilator_is_a_clear_error() {
         .unwrap();
     assert!(!o.status.success());
     let e = stderr(&o);
-    assert!(e.contains("`verilator` is not installed") && e.contains("scripts/setup.sh"), "{e}");
+    assert!(
+        e.contains("`verilator` is not installed") && e.contains("scripts/setup.sh"),
+        "{e}"
+    );
     assert!(!e.contains("panicked"));
 }
 
 #[test]
 fn lint_is_clean_on_every_block() {
     let d = tempfile::tempdir().unwrap();
-    assert!(kaizen(&["emit", "--all", "--out", d.path().to_str().unwrap()]).status.success());
+    assert!(
+        kaizen(&["emit", "--all", "--out", d.path().to_str().unwrap()])
+            .status
+            .success()
+    );
     let o = kaizen(&["lint", "--dir", d.path().to_str().unwrap()]);
-    assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        stderr(&o)
+    );
 }
 
 #[test]
 fn lint_catches_a_warning_and_an_initial_block() {
     let d = tempfile::tempdir().unwrap();
-    assert!(kaizen(&["emit", "fifo", "--out", d.path().to_str().unwrap()]).status.success());
+    assert!(
+        kaizen(&["emit", "fifo", "--out", d.path().to_str().unwrap()])
+            .status
+            .success()
+    );
     let path = d.path().join("kaizen_fifo.v");
     let v = std::fs::read_to_string(&path).unwrap();
     // An unused wire (Verilator UNUSEDSIGNAL) and an initial block.
-    let broken = v.replacen("    // Local signals", "    wire spare;\n    initial begin end\n    // Local signals", 1);
+    let broken = v.replacen(
+        "    // Local signals",
+        "    wire spare;\n    initial begin end\n    // Local signals",
+        1,
+    );
     assert_ne!(v, broken);
     std::fs::write(&path, broken).unwrap();
     let o = kaizen(&["lint", "--dir", d.path().to_str().unwrap()]);
     assert!(!o.status.success());
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("UNUSED") && out.contains("`initial` block"), "{out}");
+    assert!(
+        out.contains("UNUSED") && out.contains("`initial` block"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -11,7 +11,12 @@ use proptest::prelude::*;
 
 /// Feeds `message` (whole words of `word_bytes`, least-significant byte
 /// first) and returns the block's CRC and its `ok` flag for `expected`.
-fn hardware_crc<S: Simulator>(bench: &mut Bench<S>, word_bytes: usize, message: &[u8], expected: u64) -> Result<(u64, bool), String> {
+fn hardware_crc<S: Simulator>(
+    bench: &mut Bench<S>,
+    word_bytes: usize,
+    message: &[u8],
+    expected: u64,
+) -> Result<(u64, bool), String> {
     sim(bench.reset(1))?;
     // Garbage first, then `clear`: the CRC must restart from init.
     sim(bench.set("enable", 1))?;
@@ -21,7 +26,10 @@ fn hardware_crc<S: Simulator>(bench: &mut Bench<S>, word_bytes: usize, message: 
     sim(bench.tick())?;
     sim(bench.set("clear", 0))?;
     for word in message.chunks(word_bytes) {
-        let value = word.iter().rev().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        let value = word
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
         sim(bench.set("data", value))?;
         sim(bench.set("enable", 1))?;
         sim(bench.tick())?;
@@ -37,16 +45,22 @@ fn hardware_crc<S: Simulator>(bench: &mut Bench<S>, word_bytes: usize, message: 
 fn check(block: &str, word_bytes: usize, reference: impl Fn(&[u8]) -> u64) {
     let test = format!("{block}_matches_crc_catalogue");
     let mut runner = proptest::test_runner::TestRunner::new(proptest_config(&test, 150));
-    let strategy = prop::collection::vec(prop::collection::vec(any::<u8>(), word_bytes), 0..24).prop_map(|w| w.concat());
+    let strategy = prop::collection::vec(prop::collection::vec(any::<u8>(), word_bytes), 0..24)
+        .prop_map(|w| w.concat());
     let result = runner.run(&strategy, |message| {
         let want = reference(&message);
         with_vcd_on_failure(&test, block, |b| {
             let (got, ok) = hardware_crc(b, word_bytes, &message, want)?;
             if got != want {
-                return Err(format!("{block} of {} bytes: hardware {got:#x}, reference {want:#x}", message.len()));
+                return Err(format!(
+                    "{block} of {} bytes: hardware {got:#x}, reference {want:#x}",
+                    message.len()
+                ));
             }
             if !ok {
-                return Err(format!("{block}: `ok` low although crc == expected ({want:#x})"));
+                return Err(format!(
+                    "{block}: `ok` low although crc == expected ({want:#x})"
+                ));
             }
             let (_, ok_wrong) = hardware_crc(b, word_bytes, &message, want ^ 1)?;
             if ok_wrong {
@@ -84,11 +98,14 @@ fn crc32_check_value() {
 
 #[test]
 fn crc16_differential_rust_hdl_vs_verilator() {
-    let mut runner = proptest::test_runner::TestRunner::new(proptest_config("crc16_differential", 10));
+    let mut runner =
+        proptest::test_runner::TestRunner::new(proptest_config("crc16_differential", 10));
     let result = runner.run(&prop::collection::vec(any::<u8>(), 0..40), |mut message| {
         message.truncate(message.len() / 4 * 4);
         let mut b = differential("crc16", catalog::crc16());
-        hardware_crc(&mut b, 4, &message, 0).map(|_| ()).map_err(TestCaseError::fail)
+        hardware_crc(&mut b, 4, &message, 0)
+            .map(|_| ())
+            .map_err(TestCaseError::fail)
     });
     if let Err(e) = result {
         panic!("{e}");

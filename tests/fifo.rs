@@ -20,18 +20,28 @@ struct Op {
 /// Streams that dwell near full and near empty: each phase biases toward
 /// pushing or popping.
 fn ops() -> impl Strategy<Value = Vec<Op>> {
-    prop::collection::vec((0u8..4, prop::collection::vec((any::<bool>(), any::<u32>(), any::<bool>()), 1..40)), 1..8).prop_map(|phases| {
+    prop::collection::vec(
+        (
+            0u8..4,
+            prop::collection::vec((any::<bool>(), any::<u32>(), any::<bool>()), 1..40),
+        ),
+        1..8,
+    )
+    .prop_map(|phases| {
         phases
             .into_iter()
             .flat_map(|(bias, steps)| {
                 steps.into_iter().map(move |(coin, data, coin2)| {
                     let (p_push, p_pop) = match bias {
-                        0 => (true, coin && coin2),  // fill
-                        1 => (coin && coin2, true),  // drain
-                        2 => (coin, coin2),          // random
-                        _ => (true, true),           // both every cycle
+                        0 => (true, coin && coin2), // fill
+                        1 => (coin && coin2, true), // drain
+                        2 => (coin, coin2),         // random
+                        _ => (true, true),          // both every cycle
                     };
-                    Op { push: p_push.then_some(data), pop: p_pop }
+                    Op {
+                        push: p_push.then_some(data),
+                        pop: p_pop,
+                    }
                 })
             })
             .collect()
@@ -63,7 +73,9 @@ fn run<S: Simulator>(bench: &mut Bench<S>, ops: &[Op]) -> Result<(), String> {
         if let Some(head) = want.head {
             let data_out = sim(bench.get("data_out"))?;
             if data_out != head {
-                return Err(format!("cycle {cycle}: data_out = {data_out:#x}, model head = {head:#x}"));
+                return Err(format!(
+                    "cycle {cycle}: data_out = {data_out:#x}, model head = {head:#x}"
+                ));
             }
         }
         model.clock(op.push.map(u64::from), op.pop);
@@ -74,7 +86,10 @@ fn run<S: Simulator>(bench: &mut Bench<S>, ops: &[Op]) -> Result<(), String> {
 
 #[test]
 fn fifo_matches_vecdeque_model_on_verilator() {
-    let mut runner = proptest::test_runner::TestRunner::new(proptest_config("fifo_matches_vecdeque_model_on_verilator", 200));
+    let mut runner = proptest::test_runner::TestRunner::new(proptest_config(
+        "fifo_matches_vecdeque_model_on_verilator",
+        200,
+    ));
     let result = runner.run(&ops(), |ops| {
         with_vcd_on_failure("fifo", "fifo", |b| run(b, &ops)).map_err(TestCaseError::fail)
     });
@@ -111,7 +126,8 @@ fn fifo_fills_exactly_to_capacity() {
 
 #[test]
 fn fifo_differential_rust_hdl_vs_verilator() {
-    let mut runner = proptest::test_runner::TestRunner::new(proptest_config("fifo_differential", 20));
+    let mut runner =
+        proptest::test_runner::TestRunner::new(proptest_config("fifo_differential", 20));
     let result = runner.run(&ops(), |ops| {
         let mut b = differential("fifo", catalog::fifo());
         run(&mut b, &ops).map_err(TestCaseError::fail)

@@ -10,15 +10,31 @@ use kaizen_sim::bench::{Bench, Simulator};
 fn check<S: Simulator>(b: &mut Bench<S>) {
     b.set("async_reset", 1).unwrap();
     b.eval().unwrap();
-    assert_eq!(b.get("sync_reset").unwrap(), 1, "assert must not wait for a clock");
+    assert_eq!(
+        b.get("sync_reset").unwrap(),
+        1,
+        "assert must not wait for a clock"
+    );
     b.tick().unwrap();
     b.set("async_reset", 0).unwrap();
     b.eval().unwrap();
-    assert_eq!(b.get("sync_reset").unwrap(), 1, "no release without a clock edge");
+    assert_eq!(
+        b.get("sync_reset").unwrap(),
+        1,
+        "no release without a clock edge"
+    );
     b.tick().unwrap();
-    assert_eq!(b.get("sync_reset").unwrap(), 1, "released after one edge: a synchronizer stage is missing");
+    assert_eq!(
+        b.get("sync_reset").unwrap(),
+        1,
+        "released after one edge: a synchronizer stage is missing"
+    );
     b.tick().unwrap();
-    assert_eq!(b.get("sync_reset").unwrap(), 0, "not released after two edges");
+    assert_eq!(
+        b.get("sync_reset").unwrap(),
+        0,
+        "not released after two edges"
+    );
     // Mid-cycle assert again.
     b.set("async_reset", 1).unwrap();
     b.eval().unwrap();

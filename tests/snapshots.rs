@@ -13,7 +13,10 @@ fn emitted_verilog() {
 
 #[test]
 fn manifest_entries() {
-    let entries: Vec<_> = CATALOG.iter().map(|entry| (entry.emit)().expect("emits")).collect();
+    let entries: Vec<_> = CATALOG
+        .iter()
+        .map(|entry| (entry.emit)().expect("emits"))
+        .collect();
     insta::assert_json_snapshot!("manifest", entries);
 }
 
@@ -22,6 +25,10 @@ fn emission_is_deterministic() {
     for entry in CATALOG {
         let a = (entry.emit)().expect("emits");
         let b = (entry.emit)().expect("emits");
-        assert_eq!(a.verilog, b.verilog, "{} differs between two emissions", entry.name);
+        assert_eq!(
+            a.verilog, b.verilog,
+            "{} differs between two emissions",
+            entry.name
+        );
     }
 }

@@ -71,10 +71,17 @@ pub struct CatalogEntry {
 }
 
 fn params(pairs: &[(&str, String)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
-fn emit_connected<B: Block>(name: &str, mut block: B, parameters: BTreeMap<String, String>) -> Result<Emitted, String> {
+fn emit_connected<B: Block>(
+    name: &str,
+    mut block: B,
+    parameters: BTreeMap<String, String>,
+) -> Result<Emitted, String> {
     block.connect_all();
     emit(name, &block, parameters)
 }
@@ -124,7 +131,13 @@ pub const CATALOG: &[CatalogEntry] = &[
     CatalogEntry {
         name: "reset_sync",
         summary: "reset synchronizer (async assert, sync de-assert)",
-        emit: || emit_connected("reset_sync", reset_sync(), params(&[("stages", "2".into())])),
+        emit: || {
+            emit_connected(
+                "reset_sync",
+                reset_sync(),
+                params(&[("stages", "2".into())]),
+            )
+        },
     },
     CatalogEntry {
         name: "scrambler",

@@ -69,19 +69,30 @@ impl Probe for PortProbe {
             AtomKind::OutputParameter | AtomKind::OutputPassthrough => Direction::Output,
             _ => return,
         };
-        self.ports.push(Port { name: name.to_string(), direction, width: signal.bits() });
+        self.ports.push(Port {
+            name: name.to_string(),
+            direction,
+            width: signal.bits(),
+        });
     }
 }
 
 pub fn ports_of<B: Block>(block: &B) -> Vec<Port> {
-    let mut probe = PortProbe { depth: 0, ports: vec![] };
+    let mut probe = PortProbe {
+        depth: 0,
+        ports: vec![],
+    };
     block.accept("top", &mut probe);
     probe.ports
 }
 
 /// Emits `block` (already `connect_all`ed) with its top module named
 /// `kaizen_<name>` and sub-modules `kaizen_<name>__<path>`.
-pub fn emit<B: Block>(name: &str, block: &B, parameters: BTreeMap<String, String>) -> Result<Emitted, String> {
+pub fn emit<B: Block>(
+    name: &str,
+    block: &B,
+    parameters: BTreeMap<String, String>,
+) -> Result<Emitted, String> {
     check_all(block).map_err(|e| format!("block `{name}` fails rust-hdl's checks: {e:?}"))?;
     let raw = generate_verilog_unchecked(block);
     let top_module = format!("kaizen_{name}");
@@ -92,7 +103,15 @@ pub fn emit<B: Block>(name: &str, block: &B, parameters: BTreeMap<String, String
     );
     let verilog = format!("{header}{}\n", verilog.trim());
     let sha256 = format!("{:x}", Sha256::digest(verilog.as_bytes()));
-    Ok(Emitted { block: name.to_string(), top_module, modules, ports: ports_of(block), parameters, sha256, verilog })
+    Ok(Emitted {
+        block: name.to_string(),
+        top_module,
+        modules,
+        ports: ports_of(block),
+        parameters,
+        sha256,
+        verilog,
+    })
 }
 
 /// rust-hdl names the top `top` and each sub-module by its path
@@ -129,7 +148,9 @@ fn rename_modules(verilog: &str, top: &str) -> (String, Vec<String>) {
             out.push_str(map.get(token).map_or(token, |s| s.as_str()));
         } else if c == '/' && verilog[start..].starts_with("//") {
             // Comments keep their text (e.g. "endmodule // top$x" gets renamed below).
-            let end = verilog[start..].find('\n').map_or(verilog.len(), |n| start + n);
+            let end = verilog[start..]
+                .find('\n')
+                .map_or(verilog.len(), |n| start + n);
             let comment = &verilog[start..end];
             let renamed = comment
                 .split_whitespace()

@@ -24,7 +24,9 @@ impl PortValue for Clock {
         out[0] = u64::from(self.clk);
     }
     fn from_words(words: &[u64]) -> Self {
-        Clock { clk: words[0] & 1 == 1 }
+        Clock {
+            clk: words[0] & 1 == 1,
+        }
     }
 }
 
@@ -34,7 +36,8 @@ impl<const N: usize> PortValue for Bits<N> {
             out[0] = self.to_u64();
         } else {
             for (j, word) in out.iter_mut().enumerate().take(N.div_ceil(64)) {
-                *word = (0..64.min(N - j * 64)).fold(0, |acc, b| acc | (u64::from(self.get_bit(j * 64 + b)) << b));
+                *word = (0..64.min(N - j * 64))
+                    .fold(0, |acc, b| acc | (u64::from(self.get_bit(j * 64 + b)) << b));
             }
         }
     }

@@ -44,15 +44,31 @@ impl<S: Simulator> Bench<S> {
         let find = |name: &str| sim.ports().iter().position(|p| p.name == name).map(PortId);
         let clock = find("clock").ok_or_else(|| SimError::NoSuchPort("clock".into()))?;
         let reset = find("reset");
-        let widest = sim.ports().iter().map(|p| p.width.div_ceil(64)).max().unwrap_or(1);
-        let mut bench = Self { sim, clock, reset, cycle: 0, scratch: vec![0; widest.max(1)] };
+        let widest = sim
+            .ports()
+            .iter()
+            .map(|p| p.width.div_ceil(64))
+            .max()
+            .unwrap_or(1);
+        let mut bench = Self {
+            sim,
+            clock,
+            reset,
+            cycle: 0,
+            scratch: vec![0; widest.max(1)],
+        };
         bench.set_id(clock, 0);
         bench.eval()?;
         Ok(bench)
     }
 
     pub fn port(&self, name: &str) -> Result<PortId, SimError> {
-        self.sim.ports().iter().position(|p| p.name == name).map(PortId).ok_or_else(|| SimError::NoSuchPort(name.into()))
+        self.sim
+            .ports()
+            .iter()
+            .position(|p| p.name == name)
+            .map(PortId)
+            .ok_or_else(|| SimError::NoSuchPort(name.into()))
     }
 
     pub fn width(&self, port: PortId) -> usize {
@@ -112,7 +128,9 @@ impl<S: Simulator> Bench<S> {
 
     /// Holds reset high for `cycles` clock cycles, then releases it.
     pub fn reset(&mut self, cycles: u64) -> Result<(), SimError> {
-        let reset = self.reset.ok_or_else(|| SimError::NoSuchPort("reset".into()))?;
+        let reset = self
+            .reset
+            .ok_or_else(|| SimError::NoSuchPort("reset".into()))?;
         self.set_id(reset, 1);
         self.eval()?;
         for _ in 0..cycles {
@@ -157,11 +175,31 @@ pub struct Differential<A: Simulator, B: Simulator> {
 impl<A: Simulator, B: Simulator> Differential<A, B> {
     pub fn new(a: A, b: B) -> Result<Self, SimError> {
         if a.ports() != b.ports() {
-            return Err(SimError::Mismatch("the two simulators have different ports".into()));
+            return Err(SimError::Mismatch(
+                "the two simulators have different ports".into(),
+            ));
         }
-        let outputs = a.ports().iter().enumerate().filter(|(_, p)| p.direction == Direction::Output).map(|(i, _)| i).collect();
-        let widest = a.ports().iter().map(|p| p.width.div_ceil(64)).max().unwrap_or(1);
-        Ok(Self { a, b, time: 0, outputs, wa: vec![0; widest], wb: vec![0; widest] })
+        let outputs = a
+            .ports()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.direction == Direction::Output)
+            .map(|(i, _)| i)
+            .collect();
+        let widest = a
+            .ports()
+            .iter()
+            .map(|p| p.width.div_ceil(64))
+            .max()
+            .unwrap_or(1);
+        Ok(Self {
+            a,
+            b,
+            time: 0,
+            outputs,
+            wa: vec![0; widest],
+            wb: vec![0; widest],
+        })
     }
 }
 
@@ -192,7 +230,11 @@ impl<A: Simulator, B: Simulator> Simulator for Differential<A, B> {
                 return Err(SimError::Mismatch(format!(
                     "cycle {} ({} clock): output `{}` is {} on {} but {} on {}",
                     self.time / 2,
-                    if self.time % 2 == 0 { "before the rising edge, low" } else { "after the rising edge, high" },
+                    if self.time.is_multiple_of(2) {
+                        "before the rising edge, low"
+                    } else {
+                        "after the rising edge, high"
+                    },
                     p.name,
                     hex(&self.wa, p.width),
                     self.a.name(),
@@ -217,7 +259,11 @@ impl<A: Simulator, B: Simulator> Simulator for Differential<A, B> {
 
 fn hex(words: &[u64], width: usize) -> String {
     let n = width.div_ceil(64);
-    let body: String = words[..n].iter().rev().map(|w| format!("{w:016x}")).collect();
+    let body: String = words[..n]
+        .iter()
+        .rev()
+        .map(|w| format!("{w:016x}"))
+        .collect();
     let digits = width.div_ceil(4);
     format!("{width}'h{}", &body[body.len() - digits..])
 }

@@ -12,7 +12,10 @@ use std::fmt;
 #[derive(Clone, Debug)]
 pub enum SimError {
     /// A tool the simulation needs is not installed.
-    ToolMissing { tool: &'static str, hint: &'static str },
+    ToolMissing {
+        tool: &'static str,
+        hint: &'static str,
+    },
     /// Verilating, compiling or loading a model failed.
     Build(String),
     NoSuchPort(String),

@@ -30,10 +30,16 @@ impl<B: PortAccess> RustHdlSim<B> {
                     Direction::Input => B::input_names(),
                     Direction::Output => B::output_names(),
                 };
-                names.iter().position(|n| *n == p.name).ok_or_else(|| SimError::NoSuchPort(format!("{} (missing from port_access!)", p.name)))
+                names.iter().position(|n| *n == p.name).ok_or_else(|| {
+                    SimError::NoSuchPort(format!("{} (missing from port_access!)", p.name))
+                })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Self { block, ports, index })
+        Ok(Self {
+            block,
+            ports,
+            index,
+        })
     }
 
     pub fn block(&self) -> &B {
@@ -49,7 +55,12 @@ impl<B: PortAccess> Simulator for RustHdlSim<B> {
         &self.ports
     }
     fn set(&mut self, port: usize, words: &[u64]) {
-        assert_eq!(self.ports[port].direction, Direction::Input, "set on output `{}`", self.ports[port].name);
+        assert_eq!(
+            self.ports[port].direction,
+            Direction::Input,
+            "set on output `{}`",
+            self.ports[port].name
+        );
         self.block.poke(self.index[port], words);
     }
     fn get(&mut self, port: usize, words: &mut [u64]) {
@@ -62,11 +73,15 @@ impl<B: PortAccess> Simulator for RustHdlSim<B> {
         if simulate(&mut self.block, MAX_DELTAS) {
             Ok(())
         } else {
-            Err(SimError::Mismatch(format!("rust-hdl: the circuit did not settle within {MAX_DELTAS} delta cycles")))
+            Err(SimError::Mismatch(format!(
+                "rust-hdl: the circuit did not settle within {MAX_DELTAS} delta cycles"
+            )))
         }
     }
     fn trace_to(&mut self, _path: &Path) -> Result<(), SimError> {
-        Err(SimError::Trace("VCD traces are written by the Verilator model; run the bench on Verilator".into()))
+        Err(SimError::Trace(
+            "VCD traces are written by the Verilator model; run the bench on Verilator".into(),
+        ))
     }
     fn dump(&mut self, _time: u64) {}
 }

@@ -33,7 +33,12 @@ enum BenchWhat {
 /// outputs, so both runs can be shown to have done the same work).
 fn drive<S: Simulator>(bench: &mut Bench<S>, cycles: u64, seed: u64) -> anyhow::Result<(f64, u64)> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let (push, data_in, pop, data_out) = (bench.port("push")?, bench.port("data_in")?, bench.port("pop")?, bench.port("data_out")?);
+    let (push, data_in, pop, data_out) = (
+        bench.port("push")?,
+        bench.port("data_in")?,
+        bench.port("pop")?,
+        bench.port("data_out")?,
+    );
     bench.reset(2)?;
     let start = Instant::now();
     let mut checksum = 0u64;
@@ -51,11 +56,19 @@ fn drive<S: Simulator>(bench: &mut Bench<S>, cycles: u64, seed: u64) -> anyhow::
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     let BenchWhat::Sim { cycles, seed } = args.what;
     anyhow::ensure!(cycles > 0, "--cycles must be at least 1");
-    let emitted = (catalog::find("fifo").map_err(anyhow::Error::msg)?.emit)().map_err(anyhow::Error::msg)?;
+    let emitted =
+        (catalog::find("fifo").map_err(anyhow::Error::msg)?.emit)().map_err(anyhow::Error::msg)?;
     let model = VerilatorModel::new(&emitted).context("Verilator model")?;
     let (tv, cv) = drive(&mut Bench::new(model)?, cycles, seed)?;
-    let (tr, cr) = drive(&mut Bench::new(RustHdlSim::new(catalog::fifo())?)?, cycles, seed)?;
-    anyhow::ensure!(cv == cr, "the two simulators produced different outputs (checksums {cv:#x} and {cr:#x})");
+    let (tr, cr) = drive(
+        &mut Bench::new(RustHdlSim::new(catalog::fifo())?)?,
+        cycles,
+        seed,
+    )?;
+    anyhow::ensure!(
+        cv == cr,
+        "the two simulators produced different outputs (checksums {cv:#x} and {cr:#x})"
+    );
     let (rv, rr) = (cycles as f64 / tv, cycles as f64 / tr);
     println!("FIFO 16 x 32, {cycles} cycles of random push/pop, seed {seed}");
     println!("  verilator  {rv:>14.0} cycles/s");

@@ -23,7 +23,10 @@ pub const MANIFEST: &str = "manifest.json";
 
 pub fn run(args: EmitArgs) -> anyhow::Result<()> {
     let names: Vec<String> = if args.all {
-        catalog::CATALOG.iter().map(|e| e.name.to_string()).collect()
+        catalog::CATALOG
+            .iter()
+            .map(|e| e.name.to_string())
+            .collect()
     } else if args.blocks.is_empty() {
         bail!("name a block to emit, or use --all (see `kaizen blocks`)");
     } else {
@@ -60,7 +63,10 @@ pub fn write_emitted(dir: &Path, emitted: &[Emitted]) -> anyhow::Result<()> {
     };
     blocks.retain(|b| {
         let name = b.get("block").and_then(|n| n.as_str()).unwrap_or_default();
-        let file = b.get("top_module").and_then(|n| n.as_str()).map(|m| dir.join(format!("{m}.v")));
+        let file = b
+            .get("top_module")
+            .and_then(|n| n.as_str())
+            .map(|m| dir.join(format!("{m}.v")));
         !emitted.iter().any(|e| e.block == name) && file.is_some_and(|f| f.exists())
     });
     for e in emitted {

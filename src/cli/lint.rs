@@ -15,15 +15,26 @@ const YOSYS_WAIVERS: &str = include_str!("../../hdl/lint/yosys_waivers.txt");
 /// Emitted blocks listed in a directory's manifest: (block, top module).
 pub fn manifest_blocks(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let path = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}; run `kaizen emit --all --out {}` first", path.display(), dir.display()))?;
-    let json: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("{}: not valid JSON", path.display()))?;
-    let blocks = json["blocks"].as_array().with_context(|| format!("{}: no `blocks` list", path.display()))?;
+    let text = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "cannot read {}; run `kaizen emit --all --out {}` first",
+            path.display(),
+            dir.display()
+        )
+    })?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not valid JSON", path.display()))?;
+    let blocks = json["blocks"]
+        .as_array()
+        .with_context(|| format!("{}: no `blocks` list", path.display()))?;
     blocks
         .iter()
         .map(|b| match (b["block"].as_str(), b["top_module"].as_str()) {
             (Some(n), Some(t)) => Ok((n.to_string(), t.to_string())),
-            _ => bail!("{}: a block entry lacks `block` or `top_module`", path.display()),
+            _ => bail!(
+                "{}: a block entry lacks `block` or `top_module`",
+                path.display()
+            ),
         })
         .collect()
 }
@@ -34,14 +45,25 @@ fn check_waivers_have_reasons() -> anyhow::Result<()> {
     for (n, line) in VERILATOR_WAIVERS.lines().enumerate() {
         let line = line.trim();
         if line.starts_with("lint_off") && !previous.starts_with("//") {
-            bail!("hdl/lint/verilator_waivers.vlt:{}: waiver without a reason on the line above", n + 1);
+            bail!(
+                "hdl/lint/verilator_waivers.vlt:{}: waiver without a reason on the line above",
+                n + 1
+            );
         }
         previous = line;
     }
     for (n, line) in YOSYS_WAIVERS.lines().enumerate() {
         let line = line.trim();
-        if !line.is_empty() && !line.starts_with('#') && line.split_once(" | ").is_none_or(|(_, why)| why.trim().is_empty()) {
-            bail!("hdl/lint/yosys_waivers.txt:{}: expected `warning text | reason`", n + 1);
+        if !line.is_empty()
+            && !line.starts_with('#')
+            && line
+                .split_once(" | ")
+                .is_none_or(|(_, why)| why.trim().is_empty())
+        {
+            bail!(
+                "hdl/lint/yosys_waivers.txt:{}: expected `warning text | reason`",
+                n + 1
+            );
         }
     }
     Ok(())
@@ -58,10 +80,15 @@ fn yosys_waived(warning: &str) -> bool {
 /// Problems found in one file (empty when clean).
 fn lint_file(file: &Path, top: &str, vlt: &Path) -> anyhow::Result<Vec<String>> {
     let mut problems = vec![];
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     for (n, line) in text.lines().enumerate() {
         if line.trim_start().starts_with("initial") {
-            problems.push(format!("{}:{}: `initial` block (ignored by chip synthesis; use a reset)", file.display(), n + 1));
+            problems.push(format!(
+                "{}:{}: `initial` block (ignored by chip synthesis; use a reset)",
+                file.display(),
+                n + 1
+            ));
         }
     }
     let out = Command::new("verilator")
@@ -71,14 +98,33 @@ fn lint_file(file: &Path, top: &str, vlt: &Path) -> anyhow::Result<Vec<String>> 
         .output()
         .context("running verilator")?;
     let stderr = String::from_utf8_lossy(&out.stderr);
-    problems.extend(stderr.lines().filter(|l| l.starts_with('%') && !l.starts_with("%Error: Exiting")).map(|l| format!("verilator: {l}")));
+    problems.extend(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with('%') && !l.starts_with("%Error: Exiting"))
+            .map(|l| format!("verilator: {l}")),
+    );
     if !out.status.success() && problems.is_empty() {
         problems.push(format!("verilator failed: {stderr}"));
     }
-    let script = format!("read_verilog {}; hierarchy -check -top {top}; proc; check -assert", file.display());
-    let out = Command::new("yosys").args(["-q", "-p", &script]).output().context("running yosys")?;
-    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    problems.extend(log.lines().filter(|l| l.starts_with("Warning:") && !yosys_waived(l)).map(|l| format!("yosys: {l}")));
+    let script = format!(
+        "read_verilog {}; hierarchy -check -top {top}; proc; check -assert",
+        file.display()
+    );
+    let out = Command::new("yosys")
+        .args(["-q", "-p", &script])
+        .output()
+        .context("running yosys")?;
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    problems.extend(
+        log.lines()
+            .filter(|l| l.starts_with("Warning:") && !yosys_waived(l))
+            .map(|l| format!("yosys: {l}")),
+    );
     if !out.status.success() {
         problems.push(format!("yosys check failed:\n{}", log.trim()));
     }
@@ -90,8 +136,12 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
     require("verilator")?;
     require("yosys")?;
     let blocks = manifest_blocks(dir)?;
-    let mut vlt = tempfile::Builder::new().suffix(".vlt").tempfile().context("temporary waiver file")?;
-    vlt.write_all(VERILATOR_WAIVERS.as_bytes()).context("temporary waiver file")?;
+    let mut vlt = tempfile::Builder::new()
+        .suffix(".vlt")
+        .tempfile()
+        .context("temporary waiver file")?;
+    vlt.write_all(VERILATOR_WAIVERS.as_bytes())
+        .context("temporary waiver file")?;
     let mut failed = 0;
     for (block, top) in &blocks {
         let problems = lint_file(&dir.join(format!("{top}.v")), top, vlt.path())?;

@@ -12,7 +12,11 @@ use std::path::PathBuf;
 pub const DEFAULT_VERILOG_DIR: &str = "build/verilog";
 
 #[derive(Parser)]
-#[command(name = "kaizen", version, about = "Describe, emit, simulate and verify the blocks of a 2nm-class test chip")]
+#[command(
+    name = "kaizen",
+    version,
+    about = "Describe, emit, simulate and verify the blocks of a 2nm-class test chip"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

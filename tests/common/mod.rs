@@ -26,7 +26,10 @@ pub fn rust_hdl<B: PortAccess>(block: B) -> Bench<RustHdlSim<B>> {
     Bench::new(RustHdlSim::new(block).expect("rust-hdl sim")).expect("bench")
 }
 
-pub fn differential<B: PortAccess>(name: &str, block: B) -> Bench<Differential<VerilatorModel, RustHdlSim<B>>> {
+pub fn differential<B: PortAccess>(
+    name: &str,
+    block: B,
+) -> Bench<Differential<VerilatorModel, RustHdlSim<B>>> {
     let v = VerilatorModel::new(&emitted(name)).unwrap_or_else(|e| panic!("{e}"));
     let r = RustHdlSim::new(block).expect("rust-hdl sim");
     Bench::new(Differential::new(v, r).expect("same ports")).expect("bench")
@@ -35,9 +38,17 @@ pub fn differential<B: PortAccess>(name: &str, block: B) -> Bench<Differential<V
 /// Proptest configuration with a printed, replayable seed: set
 /// `PROPTEST_RNG_SEED` to replay a run.
 pub fn proptest_config(test: &str, cases: u32) -> Config {
-    let seed = std::env::var("PROPTEST_RNG_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random::<u64>);
+    let seed = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random::<u64>);
     eprintln!("{test}: proptest seed {seed} (replay with PROPTEST_RNG_SEED={seed})");
-    Config { cases, rng_seed: RngSeed::Fixed(seed), failure_persistence: None, ..Config::default() }
+    Config {
+        cases,
+        rng_seed: RngSeed::Fixed(seed),
+        failure_persistence: None,
+        ..Config::default()
+    }
 }
 
 /// Where a failing case's trace goes.
@@ -60,10 +71,15 @@ pub fn with_vcd_on_failure<T>(
         Err(first) => {
             let path = vcd_path(test);
             let mut traced = verilator(block);
-            traced.trace_to(&path).map_err(|e| format!("{first}\n(and no trace: {e})"))?;
+            traced
+                .trace_to(&path)
+                .map_err(|e| format!("{first}\n(and no trace: {e})"))?;
             let _ = case(&mut traced);
             traced.flush();
-            Err(format!("{first}\nVCD of the failing case: {}", path.display()))
+            Err(format!(
+                "{first}\nVCD of the failing case: {}",
+                path.display()
+            ))
         }
     }
 }

@@ -111,15 +111,28 @@ impl CrcSpec {
 
     pub fn check(&self) -> Result<(), String> {
         if !(1..=64).contains(&self.width) {
-            return Err(format!("{}: CRC width {} is not within 1..=64", self.name, self.width));
+            return Err(format!(
+                "{}: CRC width {} is not within 1..=64",
+                self.name, self.width
+            ));
         }
-        for (what, v) in [("poly", self.poly), ("init", self.init), ("xorout", self.xorout)] {
+        for (what, v) in [
+            ("poly", self.poly),
+            ("init", self.init),
+            ("xorout", self.xorout),
+        ] {
             if v & !self.mask() != 0 {
-                return Err(format!("{}: {what} {v:#x} is wider than {} bits", self.name, self.width));
+                return Err(format!(
+                    "{}: {what} {v:#x} is wider than {} bits",
+                    self.name, self.width
+                ));
             }
         }
         if self.poly & 1 == 0 {
-            return Err(format!("{}: poly {:#x} has no x^0 term", self.name, self.poly));
+            return Err(format!(
+                "{}: poly {:#x} has no x^0 term",
+                self.name, self.poly
+            ));
         }
         Ok(())
     }
@@ -154,7 +167,10 @@ pub struct Crc<const W: usize, const D: usize> {
 impl<const W: usize, const D: usize> Crc<W, D> {
     pub fn new(spec: CrcSpec) -> Self {
         assert_eq!(spec.width, W, "Crc: width parameter");
-        assert!(D > 0 && D % 8 == 0, "Crc: data width must be whole bytes");
+        assert!(
+            D > 0 && D.is_multiple_of(8),
+            "Crc: data width must be whole bytes"
+        );
         spec.check().expect("Crc: spec");
         let init: Bits<W> = spec.register_init().into();
         Self {

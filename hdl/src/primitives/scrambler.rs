@@ -56,7 +56,9 @@ impl LfsrSpec {
     }
 
     fn as_word(&self, x: &[bool]) -> u64 {
-        x.iter().enumerate().fold(0, |acc, (i, &b)| acc | (u64::from(b) << i))
+        x.iter()
+            .enumerate()
+            .fold(0, |acc, (i, &b)| acc | (u64::from(b) << i))
     }
 
     /// Register after `d` steps, as a matrix over the register.
@@ -74,7 +76,10 @@ impl LfsrSpec {
 
     pub fn check(&self) -> Result<(), String> {
         if !(2..=63).contains(&self.length) {
-            return Err(format!("{}: LFSR length {} is not within 2..=63", self.name, self.length));
+            return Err(format!(
+                "{}: LFSR length {} is not within 2..=63",
+                self.name, self.length
+            ));
         }
         if self.poly & !self.mask() != 0 || self.poly & 1 == 0 {
             return Err(format!(
@@ -83,7 +88,10 @@ impl LfsrSpec {
             ));
         }
         if self.seed == 0 || self.seed & !self.mask() != 0 {
-            return Err(format!("{}: seed {:#x} must be non-zero and fit {} bits", self.name, self.seed, self.length));
+            return Err(format!(
+                "{}: seed {:#x} must be non-zero and fit {} bits",
+                self.name, self.seed, self.length
+            ));
         }
         Ok(())
     }

@@ -142,7 +142,11 @@ pub struct XorNet<const I: usize, const O: usize> {
 
 impl<const I: usize, const O: usize> XorNet<I, O> {
     pub fn new(matrix: Gf2Matrix) -> Self {
-        assert_eq!((matrix.inputs(), matrix.outputs()), (I, O), "XorNet: matrix shape");
+        assert_eq!(
+            (matrix.inputs(), matrix.outputs()),
+            (I, O),
+            "XorNet: matrix shape"
+        );
         Self {
             a: Default::default(),
             y: Default::default(),
@@ -180,7 +184,11 @@ pub struct XorNet2<const I: usize, const J: usize, const O: usize> {
 
 impl<const I: usize, const J: usize, const O: usize> XorNet2<I, J, O> {
     pub fn new(matrix: Gf2Matrix) -> Self {
-        assert_eq!((matrix.inputs(), matrix.outputs()), (I + J, O), "XorNet2: matrix shape");
+        assert_eq!(
+            (matrix.inputs(), matrix.outputs()),
+            (I + J, O),
+            "XorNet2: matrix shape"
+        );
         Self {
             a: Default::default(),
             b: Default::default(),

@@ -13,7 +13,9 @@ impl RoundRobinModel {
 
     /// The requester granted for `requests` (bit i = requester i).
     pub fn grant(&self, requests: u64) -> Option<usize> {
-        (0..self.n).map(|k| (self.next + k) % self.n).find(|&i| requests >> i & 1 == 1)
+        (0..self.n)
+            .map(|k| (self.next + k) % self.n)
+            .find(|&i| requests >> i & 1 == 1)
     }
 
     /// The grant was taken: priority moves past it.

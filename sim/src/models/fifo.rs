@@ -20,7 +20,11 @@ pub struct FifoView {
 
 impl FifoModel {
     pub fn new(capacity: usize, almost_full_level: usize) -> Self {
-        Self { capacity, almost_full_level, queue: VecDeque::new() }
+        Self {
+            capacity,
+            almost_full_level,
+            queue: VecDeque::new(),
+        }
     }
 
     pub fn view(&self) -> FifoView {
@@ -38,7 +42,11 @@ impl FifoModel {
     /// value.
     pub fn clock(&mut self, push: Option<u64>, pop: bool) -> Option<u64> {
         let (full, empty) = (self.queue.len() == self.capacity, self.queue.is_empty());
-        let popped = if pop && !empty { self.queue.pop_front() } else { None };
+        let popped = if pop && !empty {
+            self.queue.pop_front()
+        } else {
+            None
+        };
         if let Some(v) = push {
             if !full {
                 self.queue.push_back(v);

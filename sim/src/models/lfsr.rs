@@ -11,7 +11,11 @@ pub struct Lfsr {
 
 impl Lfsr {
     pub fn new(length: u32, poly: u64, seed: u64) -> Self {
-        Self { length, poly, state: seed }
+        Self {
+            length,
+            poly,
+            state: seed,
+        }
     }
 
     pub fn next_bit(&mut self) -> bool {

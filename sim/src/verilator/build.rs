@@ -34,7 +34,11 @@ const CXXFLAGS: &[&str] = &[
     "-Wno-unused-variable",
     "-Wno-shadow",
 ];
-const RUNTIME_SOURCES: &[&str] = &["verilated.cpp", "verilated_vcd_c.cpp", "verilated_threads.cpp"];
+const RUNTIME_SOURCES: &[&str] = &[
+    "verilated.cpp",
+    "verilated_vcd_c.cpp",
+    "verilated_threads.cpp",
+];
 
 pub struct Toolchain {
     pub verilator_version: String,
@@ -50,8 +54,14 @@ pub fn toolchain() -> Result<&'static Toolchain, SimError> {
                 tool: "verilator",
                 hint: "run scripts/setup.sh (it installs Verilator with apt)",
             };
-            let version = Command::new("verilator").arg("--version").output().map_err(missing)?;
-            let root = Command::new("verilator").args(["--getenv", "VERILATOR_ROOT"]).output().map_err(missing)?;
+            let version = Command::new("verilator")
+                .arg("--version")
+                .output()
+                .map_err(missing)?;
+            let root = Command::new("verilator")
+                .args(["--getenv", "VERILATOR_ROOT"])
+                .output()
+                .map_err(missing)?;
             Ok(Toolchain {
                 verilator_version: String::from_utf8_lossy(&version.stdout).trim().to_string(),
                 root: PathBuf::from(String::from_utf8_lossy(&root.stdout).trim()),
@@ -83,7 +93,9 @@ fn digest(parts: &[&str]) -> String {
 }
 
 fn run(cmd: &mut Command, what: &str) -> Result<(), SimError> {
-    let out = cmd.output().map_err(|e| SimError::Build(format!("{what}: cannot start: {e}")))?;
+    let out = cmd
+        .output()
+        .map_err(|e| SimError::Build(format!("{what}: cannot start: {e}")))?;
     if !out.status.success() {
         return Err(SimError::Build(format!(
             "{what} failed:\n{}{}",
@@ -101,25 +113,37 @@ fn build_once(done: &Path, f: impl FnOnce(&Path) -> Result<(), SimError>) -> Res
         return Ok(());
     }
     let parent = done.parent().expect("cache path has a parent");
-    std::fs::create_dir_all(parent).map_err(|e| SimError::Build(format!("cannot create {}: {e}", parent.display())))?;
+    std::fs::create_dir_all(parent)
+        .map_err(|e| SimError::Build(format!("cannot create {}: {e}", parent.display())))?;
     let tmp = tempfile::Builder::new()
         .prefix(".build-")
         .tempdir_in(parent)
-        .map_err(|e| SimError::Build(format!("cannot create a build directory in {}: {e}", parent.display())))?;
+        .map_err(|e| {
+            SimError::Build(format!(
+                "cannot create a build directory in {}: {e}",
+                parent.display()
+            ))
+        })?;
     f(tmp.path())?;
     let built = tmp.keep();
     if std::fs::rename(&built, done).is_err() {
         // Someone else finished first; theirs is identical.
         let _ = std::fs::remove_dir_all(&built);
         if !done.exists() {
-            return Err(SimError::Build(format!("cannot publish {}", done.display())));
+            return Err(SimError::Build(format!(
+                "cannot publish {}",
+                done.display()
+            )));
         }
     }
     Ok(())
 }
 
 fn runtime_objects(tc: &Toolchain) -> Result<Vec<PathBuf>, SimError> {
-    let dir = cache_root().join(format!("runtime-{}", digest(&[RECIPE, &tc.verilator_version, &CXXFLAGS.join(" ")])));
+    let dir = cache_root().join(format!(
+        "runtime-{}",
+        digest(&[RECIPE, &tc.verilator_version, &CXXFLAGS.join(" ")])
+    ));
     build_once(&dir, |work| {
         for src in RUNTIME_SOURCES {
             let obj = work.join(src.replace(".cpp", ".o"));
@@ -137,7 +161,10 @@ fn runtime_objects(tc: &Toolchain) -> Result<Vec<PathBuf>, SimError> {
         }
         Ok(())
     })?;
-    Ok(RUNTIME_SOURCES.iter().map(|s| dir.join(s.replace(".cpp", ".o"))).collect())
+    Ok(RUNTIME_SOURCES
+        .iter()
+        .map(|s| dir.join(s.replace(".cpp", ".o")))
+        .collect())
 }
 
 /// Path of the compiled model for `e`, building it if needed.
@@ -145,23 +172,44 @@ pub fn build_model(e: &Emitted) -> Result<PathBuf, SimError> {
     // One build at a time per process: parallel tests wanting the same model
     // wait for it instead of compiling it again side by side.
     static BUILDING: Mutex<()> = Mutex::new(());
-    let _one_at_a_time = BUILDING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _one_at_a_time = BUILDING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let tc = toolchain()?;
     let runtime = runtime_objects(tc)?;
     let shim = shim_source(e);
     let dir = cache_root().join(format!(
         "{}-{}",
         e.top_module,
-        digest(&[RECIPE, &tc.verilator_version, &CXXFLAGS.join(" "), &e.verilog, &shim])
+        digest(&[
+            RECIPE,
+            &tc.verilator_version,
+            &CXXFLAGS.join(" "),
+            &e.verilog,
+            &shim
+        ])
     ));
     build_once(&dir, |work| {
         let v = work.join(e.file_name());
-        std::fs::write(&v, &e.verilog).map_err(|err| SimError::Build(format!("cannot write {}: {err}", v.display())))?;
-        std::fs::write(work.join("shim.cpp"), &shim).map_err(|err| SimError::Build(format!("cannot write shim: {err}")))?;
+        std::fs::write(&v, &e.verilog)
+            .map_err(|err| SimError::Build(format!("cannot write {}: {err}", v.display())))?;
+        std::fs::write(work.join("shim.cpp"), &shim)
+            .map_err(|err| SimError::Build(format!("cannot write shim: {err}")))?;
         let obj = work.join("obj");
         run(
             Command::new("verilator")
-                .args(["--cc", "--trace", "-O3", "--x-assign", "0", "--x-initial", "0", "-Wno-fatal", "-Wno-lint", "-Wno-style"])
+                .args([
+                    "--cc",
+                    "--trace",
+                    "-O3",
+                    "--x-assign",
+                    "0",
+                    "--x-initial",
+                    "0",
+                    "-Wno-fatal",
+                    "-Wno-lint",
+                    "-Wno-style",
+                ])
                 .arg("--top-module")
                 .arg(&e.top_module)
                 .arg("-Mdir")

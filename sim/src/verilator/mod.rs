@@ -54,7 +54,9 @@ impl VerilatorModel {
     }
 
     fn load(so: &Path, ports: Vec<Port>) -> Result<Self, SimError> {
-        let load_err = |err: libloading::Error| SimError::Build(format!("cannot load {}: {err}", so.display()));
+        let load_err = |err: libloading::Error| {
+            SimError::Build(format!("cannot load {}: {err}", so.display()))
+        };
         // SAFETY: the library is one we built from the generated shim, whose
         // symbols have exactly the signatures below.
         unsafe {
@@ -113,7 +115,10 @@ impl Simulator for VerilatorModel {
         // SAFETY: live handle, NUL-terminated path.
         let rc = unsafe { (self.trace_open)(self.handle, c.as_ptr()) };
         if rc != 0 {
-            return Err(SimError::Trace(format!("cannot open {} for the VCD trace", path.display())));
+            return Err(SimError::Trace(format!(
+                "cannot open {} for the VCD trace",
+                path.display()
+            )));
         }
         self.tracing = true;
         Ok(())
