@@ -65,25 +65,15 @@ fn cycles() -> impl Strategy<Value = Vec<(u8, bool)>> {
 
 #[test]
 fn arbiter_is_fair_and_matches_round_robin() {
-    let mut runner =
-        proptest::test_runner::TestRunner::new(proptest_config("arbiter_is_fair", 200));
-    let result = runner.run(&cycles(), |c| {
-        with_vcd_on_failure("arbiter", "arbiter", |b| run(b, &c)).map_err(TestCaseError::fail)
+    property("arbiter_is_fair", 200, cycles(), |c| {
+        with_vcd_on_failure("arbiter", "arbiter", |b| run(b, &c))
     });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
 }
 
 #[test]
 fn arbiter_differential_rust_hdl_vs_verilator() {
-    let mut runner =
-        proptest::test_runner::TestRunner::new(proptest_config("arbiter_differential", 10));
-    let result = runner.run(&cycles(), |c| {
+    property("arbiter_differential", 10, cycles(), |c| {
         let mut b = differential("arbiter", catalog::arbiter());
-        run(&mut b, &c).map_err(TestCaseError::fail)
+        run(&mut b, &c)
     });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
 }

@@ -44,10 +44,9 @@ fn hardware_crc<S: Simulator>(
 
 fn check(block: &str, word_bytes: usize, reference: impl Fn(&[u8]) -> u64) {
     let test = format!("{block}_matches_crc_catalogue");
-    let mut runner = proptest::test_runner::TestRunner::new(proptest_config(&test, 150));
     let strategy = prop::collection::vec(prop::collection::vec(any::<u8>(), word_bytes), 0..24)
         .prop_map(|w| w.concat());
-    let result = runner.run(&strategy, |message| {
+    property(&test, 150, strategy, |message| {
         let want = reference(&message);
         with_vcd_on_failure(&test, block, |b| {
             let (got, ok) = hardware_crc(b, word_bytes, &message, want)?;
@@ -68,11 +67,7 @@ fn check(block: &str, word_bytes: usize, reference: impl Fn(&[u8]) -> u64) {
             }
             Ok(())
         })
-        .map_err(TestCaseError::fail)
     });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
 }
 
 #[test]
@@ -98,16 +93,14 @@ fn crc32_check_value() {
 
 #[test]
 fn crc16_differential_rust_hdl_vs_verilator() {
-    let mut runner =
-        proptest::test_runner::TestRunner::new(proptest_config("crc16_differential", 10));
-    let result = runner.run(&prop::collection::vec(any::<u8>(), 0..40), |mut message| {
-        message.truncate(message.len() / 4 * 4);
-        let mut b = differential("crc16", catalog::crc16());
-        hardware_crc(&mut b, 4, &message, 0)
-            .map(|_| ())
-            .map_err(TestCaseError::fail)
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+    property(
+        "crc16_differential",
+        10,
+        prop::collection::vec(any::<u8>(), 0..40),
+        |mut message| {
+            message.truncate(message.len() / 4 * 4);
+            let mut b = differential("crc16", catalog::crc16());
+            hardware_crc(&mut b, 4, &message, 0).map(|_| ())
+        },
+    );
 }

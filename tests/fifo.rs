@@ -86,16 +86,12 @@ fn run<S: Simulator>(bench: &mut Bench<S>, ops: &[Op]) -> Result<(), String> {
 
 #[test]
 fn fifo_matches_vecdeque_model_on_verilator() {
-    let mut runner = proptest::test_runner::TestRunner::new(proptest_config(
+    property(
         "fifo_matches_vecdeque_model_on_verilator",
         200,
-    ));
-    let result = runner.run(&ops(), |ops| {
-        with_vcd_on_failure("fifo", "fifo", |b| run(b, &ops)).map_err(TestCaseError::fail)
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+        ops(),
+        |ops| with_vcd_on_failure("fifo", "fifo", |b| run(b, &ops)),
+    );
 }
 
 #[test]
@@ -126,13 +122,8 @@ fn fifo_fills_exactly_to_capacity() {
 
 #[test]
 fn fifo_differential_rust_hdl_vs_verilator() {
-    let mut runner =
-        proptest::test_runner::TestRunner::new(proptest_config("fifo_differential", 20));
-    let result = runner.run(&ops(), |ops| {
+    property("fifo_differential", 20, ops(), |ops| {
         let mut b = differential("fifo", catalog::fifo());
-        run(&mut b, &ops).map_err(TestCaseError::fail)
+        run(&mut b, &ops)
     });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
 }

@@ -70,11 +70,7 @@ fn reference(steps: &[Step]) -> Vec<u32> {
 
 #[test]
 fn scrambler_matches_bitwise_lfsr() {
-    let mut runner = proptest::test_runner::TestRunner::new(proptest_config(
-        "scrambler_matches_bitwise_lfsr",
-        150,
-    ));
-    let result = runner.run(&steps(), |steps| {
+    property("scrambler_matches_bitwise_lfsr", 150, steps(), |steps| {
         let want = reference(&steps);
         with_vcd_on_failure("scrambler", "scrambler", |b| {
             let got = scramble(b, &steps)?;
@@ -87,62 +83,52 @@ fn scrambler_matches_bitwise_lfsr() {
                 None => Ok(()),
             }
         })
-        .map_err(TestCaseError::fail)
     });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
 }
 
 #[test]
 fn descramble_of_scramble_is_identity() {
-    let mut runner = proptest::test_runner::TestRunner::new(proptest_config(
+    property(
         "descramble_of_scramble_is_identity",
         100,
-    ));
-    let result = runner.run(&steps(), |steps| {
-        let mut tx = verilator("scrambler");
-        let mut rx = verilator("scrambler");
-        let scrambled = scramble(&mut tx, &steps).map_err(TestCaseError::fail)?;
-        // The receiver sees the scrambled words in the same positions.
-        let mut it = scrambled.iter();
-        let rx_steps: Vec<Step> = steps
-            .iter()
-            .map(|s| match s {
-                Step::Word(_) => Step::Word(*it.next().expect("one output per word")),
-                other => other.clone(),
-            })
-            .collect();
-        let recovered = scramble(&mut rx, &rx_steps).map_err(TestCaseError::fail)?;
-        let original: Vec<u32> = steps
-            .iter()
-            .filter_map(|s| {
-                if let Step::Word(d) = s {
-                    Some(*d)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        prop_assert_eq!(recovered, original);
-        Ok(())
-    });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
+        steps(),
+        |steps| {
+            let mut tx = verilator("scrambler");
+            let mut rx = verilator("scrambler");
+            let scrambled = scramble(&mut tx, &steps)?;
+            // The receiver sees the scrambled words in the same positions.
+            let mut it = scrambled.iter();
+            let rx_steps: Vec<Step> = steps
+                .iter()
+                .map(|s| match s {
+                    Step::Word(_) => Step::Word(*it.next().expect("one output per word")),
+                    other => other.clone(),
+                })
+                .collect();
+            let recovered = scramble(&mut rx, &rx_steps)?;
+            let original: Vec<u32> = steps
+                .iter()
+                .filter_map(|s| {
+                    if let Step::Word(d) = s {
+                        Some(*d)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            if recovered == original {
+                Ok(())
+            } else {
+                Err(format!("descrambled {recovered:x?}, sent {original:x?}"))
+            }
+        },
+    );
 }
 
 #[test]
 fn scrambler_differential_rust_hdl_vs_verilator() {
-    let mut runner =
-        proptest::test_runner::TestRunner::new(proptest_config("scrambler_differential", 10));
-    let result = runner.run(&steps(), |steps| {
+    property("scrambler_differential", 10, steps(), |steps| {
         let mut b = differential("scrambler", catalog::scrambler());
-        scramble(&mut b, &steps)
-            .map(|_| ())
-            .map_err(TestCaseError::fail)
+        scramble(&mut b, &steps).map(|_| ())
     });
-    if let Err(e) = result {
-        panic!("{e}");
-    }
 }

@@ -9,7 +9,8 @@ use kaizen_sim::bench::{Bench, Differential};
 use kaizen_sim::rust_hdl_sim::RustHdlSim;
 use kaizen_sim::verilator::VerilatorModel;
 use kaizen_sim::SimError;
-use proptest::test_runner::{Config, RngSeed};
+use proptest::strategy::Strategy;
+use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 use std::path::PathBuf;
 
 pub fn emitted(block: &str) -> Emitted {
@@ -86,4 +87,18 @@ pub fn with_vcd_on_failure<T>(
 
 pub fn sim<T>(r: Result<T, SimError>) -> Result<T, String> {
     r.map_err(|e| e.to_string())
+}
+
+/// Runs a property over `cases` inputs drawn from `strategy`, with a
+/// printed seed; panics with the shrunk failing input and its message.
+pub fn property<S: Strategy>(
+    test: &str,
+    cases: u32,
+    strategy: S,
+    check: impl Fn(S::Value) -> Result<(), String>,
+) {
+    let mut runner = TestRunner::new(proptest_config(test, cases));
+    if let Err(e) = runner.run(&strategy, |v| check(v).map_err(TestCaseError::fail)) {
+        panic!("{test}: {e}");
+    }
 }

@@ -80,30 +80,32 @@ fn words(bits: usize) -> usize {
     bits.div_ceil(64).max(1)
 }
 
-fn pack<const N: usize>(x: Bits<N>, out: &mut Vec<u64>) {
+/// ORs the bits of `x` into the packed vector `out`, starting at bit `offset`.
+fn pack_at<const N: usize>(x: Bits<N>, offset: usize, out: &mut [u64]) {
+    let (word, shift) = (offset / 64, offset % 64);
     if N <= 64 {
-        out.push(x.to_u64());
-    } else {
-        let mut w = vec![0u64; words(N)];
-        for (j, word) in w.iter_mut().enumerate() {
-            for b in 0..64.min(N - j * 64) {
-                if x.get_bit(j * 64 + b) {
-                    *word |= 1 << b;
-                }
-            }
+        let v = x.to_u64();
+        out[word] |= v << shift;
+        if shift > 0 && shift + N > 64 {
+            out[word + 1] |= v >> (64 - shift);
         }
-        out.extend(w);
+    } else {
+        for j in (0..N).filter(|&j| x.get_bit(j)) {
+            let k = offset + j;
+            out[k / 64] |= 1 << (k % 64);
+        }
     }
 }
 
-fn unpack<const N: usize>(bits: impl Iterator<Item = bool>) -> Bits<N> {
-    let mut y = Bits::<N>::default();
-    for (i, b) in bits.enumerate() {
-        if b {
+impl Gf2Matrix {
+    /// `M · x` for the packed input `x`.
+    fn apply<const O: usize>(&self, x: &[u64]) -> Bits<O> {
+        let mut y = Bits::<O>::default();
+        for i in (0..O).filter(|&i| self.apply_row(i, x)) {
             y = y.replace_bit(i, true);
         }
+        y
     }
-    y
 }
 
 /// Verilog for `y = M · {b, a}` where `a` holds the first `a_width` columns.
@@ -151,18 +153,16 @@ impl<const I: usize, const O: usize> XorNet<I, O> {
             a: Default::default(),
             y: Default::default(),
             _matrix: matrix,
-            _scratch: Vec::with_capacity(words(I)),
+            _scratch: vec![0; words(I)],
         }
     }
 }
 
 impl<const I: usize, const O: usize> Logic for XorNet<I, O> {
     fn update(&mut self) {
-        self._scratch.clear();
-        pack(self.a.val(), &mut self._scratch);
-        let m = &self._matrix;
-        let x = &self._scratch;
-        self.y.next = unpack((0..O).map(|i| m.apply_row(i, x)));
+        self._scratch.fill(0);
+        pack_at(self.a.val(), 0, &mut self._scratch);
+        self.y.next = self._matrix.apply(&self._scratch);
     }
     fn connect(&mut self) {
         self.y.connect();
@@ -194,33 +194,18 @@ impl<const I: usize, const J: usize, const O: usize> XorNet2<I, J, O> {
             b: Default::default(),
             y: Default::default(),
             _matrix: matrix,
-            _scratch: Vec::with_capacity(words(I) + words(J)),
+            _scratch: vec![0; words(I + J)],
         }
     }
 }
 
 impl<const I: usize, const J: usize, const O: usize> Logic for XorNet2<I, J, O> {
     fn update(&mut self) {
-        // Pack a and b as one bit vector, a in the low I bits.
-        let mut a = Vec::with_capacity(words(I));
-        pack(self.a.val(), &mut a);
-        let b_bits = self.b.val();
-        self._scratch.clear();
-        self._scratch.resize(words(I + J), 0);
-        for j in 0..I {
-            if (a[j / 64] >> (j % 64)) & 1 == 1 {
-                self._scratch[j / 64] |= 1 << (j % 64);
-            }
-        }
-        for j in 0..J {
-            if b_bits.get_bit(j) {
-                let k = I + j;
-                self._scratch[k / 64] |= 1 << (k % 64);
-            }
-        }
-        let m = &self._matrix;
-        let x = &self._scratch;
-        self.y.next = unpack((0..O).map(|i| m.apply_row(i, x)));
+        // {b, a} as one packed vector, a in the low I bits.
+        self._scratch.fill(0);
+        pack_at(self.a.val(), 0, &mut self._scratch);
+        pack_at(self.b.val(), I, &mut self._scratch);
+        self.y.next = self._matrix.apply(&self._scratch);
     }
     fn connect(&mut self) {
         self.y.connect();
