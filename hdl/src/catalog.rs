@@ -42,15 +42,11 @@ port_access!(FifoTop {
     inputs: [clock, reset, push, data_in, pop],
     outputs: [data_out, full, empty, almost_full, count]
 });
-port_access!(Crc16Top {
+port_access!(generic [const W: usize, const D: usize] Crc<W, D> {
     inputs: [clock, reset, clear, enable, data, expected],
     outputs: [crc, ok]
 });
-port_access!(Crc32Top {
-    inputs: [clock, reset, clear, enable, data, expected],
-    outputs: [crc, ok]
-});
-port_access!(ScramblerTop {
+port_access!(generic [const L: usize, const D: usize] Scrambler<L, D> {
     inputs: [clock, reset, enable, reseed, data_in],
     outputs: [data_out]
 });

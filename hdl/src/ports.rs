@@ -67,11 +67,12 @@ pub trait PortAccess: Block {
     fn peek(&self, output: usize, words: &mut [u64]);
 }
 
-/// `port_access!(Type { inputs: [a, b], outputs: [c] })`
+/// `port_access!(Type { inputs: [a, b], outputs: [c] })`, or for a generic
+/// block `port_access!(generic [const N: usize] Type<N> { ... })`.
 #[macro_export]
 macro_rules! port_access {
-    ($ty:ty { inputs: [$($i:ident),* $(,)?], outputs: [$($o:ident),* $(,)?] }) => {
-        impl $crate::ports::PortAccess for $ty {
+    (generic [$($generics:tt)*] $ty:ty { inputs: [$($i:ident),* $(,)?], outputs: [$($o:ident),* $(,)?] }) => {
+        impl<$($generics)*> $crate::ports::PortAccess for $ty {
             fn input_names() -> &'static [&'static str] {
                 &[$(stringify!($i)),*]
             }
@@ -103,5 +104,8 @@ macro_rules! port_access {
                 panic!("no output #{output}");
             }
         }
+    };
+    ($ty:ty { $($ports:tt)* }) => {
+        $crate::port_access!(generic [] $ty { $($ports)* });
     };
 }
