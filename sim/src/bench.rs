@@ -24,6 +24,15 @@ pub trait Simulator {
     fn flush(&mut self) {}
 }
 
+/// `u64` words needed for the widest port.
+fn widest_words(ports: &[Port]) -> usize {
+    ports
+        .iter()
+        .map(|p| p.width.div_ceil(64))
+        .max()
+        .unwrap_or(1)
+}
+
 /// A port, looked up once.
 #[derive(Clone, Copy, Debug)]
 pub struct PortId(usize);
@@ -44,18 +53,13 @@ impl<S: Simulator> Bench<S> {
         let find = |name: &str| sim.ports().iter().position(|p| p.name == name).map(PortId);
         let clock = find("clock").ok_or_else(|| SimError::NoSuchPort("clock".into()))?;
         let reset = find("reset");
-        let widest = sim
-            .ports()
-            .iter()
-            .map(|p| p.width.div_ceil(64))
-            .max()
-            .unwrap_or(1);
+        let widest = widest_words(sim.ports());
         let mut bench = Self {
             sim,
             clock,
             reset,
             cycle: 0,
-            scratch: vec![0; widest.max(1)],
+            scratch: vec![0; widest],
         };
         bench.set_id(clock, 0);
         bench.eval()?;
@@ -186,12 +190,7 @@ impl<A: Simulator, B: Simulator> Differential<A, B> {
             .filter(|(_, p)| p.direction == Direction::Output)
             .map(|(i, _)| i)
             .collect();
-        let widest = a
-            .ports()
-            .iter()
-            .map(|p| p.width.div_ceil(64))
-            .max()
-            .unwrap_or(1);
+        let widest = widest_words(a.ports());
         Ok(Self {
             a,
             b,
