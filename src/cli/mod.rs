@@ -3,6 +3,7 @@
 mod bench;
 mod emit;
 mod files;
+mod flow;
 mod lint;
 mod tools;
 
@@ -36,6 +37,10 @@ enum Command {
     Blocks,
     /// Measure simulator speed.
     Bench(bench::BenchArgs),
+    /// Check each block's SDC against its ports and clocks.
+    CheckConstraints(flow::Blocks),
+    /// Synthesis, static timing and place-and-route on the open flow.
+    Flow(flow::FlowArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -49,5 +54,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args),
+        Command::CheckConstraints(blocks) => flow::check(&blocks),
+        Command::Flow(args) => flow::run(args),
     }
 }

@@ -1,0 +1,111 @@
+//! Where the standard-cell kit is, read from `constraints/pdk.toml` with
+//! `KAIZEN_PDK_DIR` as override.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct PdkConfig {
+    pub name: String,
+    pub summary: String,
+    pub corner: String,
+    pub caveat: String,
+    pub dir: String,
+    pub fetched_dir: String,
+    pub repository: String,
+    pub revision: String,
+    pub default_vt: String,
+    pub vts: Vec<String>,
+    pub liberty: String,
+    pub cell_lef: String,
+    pub tech_lef: String,
+    pub tie_high: String,
+    pub tie_low: String,
+    pub flop_legalize: String,
+    pub boundary_vt: String,
+}
+
+/// A kit located on disk, for one threshold-voltage flavour.
+#[derive(Clone, Debug)]
+pub struct Pdk {
+    pub config: PdkConfig,
+    pub dir: PathBuf,
+    pub vt: String,
+}
+
+impl Pdk {
+    fn file(&self, pattern: &str, vt: &str) -> PathBuf {
+        self.dir.join(pattern.replace("{vt}", vt))
+    }
+    pub fn liberty(&self) -> PathBuf {
+        self.file(&self.config.liberty, &self.vt)
+    }
+    /// Liberty of the cells the SDC's driving cells come from.
+    pub fn boundary_liberty(&self) -> PathBuf {
+        self.file(&self.config.liberty, &self.config.boundary_vt)
+    }
+    pub fn cell_lef(&self) -> PathBuf {
+        self.file(&self.config.cell_lef, &self.vt)
+    }
+    pub fn tech_lef(&self) -> PathBuf {
+        self.file(&self.config.tech_lef, &self.vt)
+    }
+    pub fn tie_high(&self) -> String {
+        self.config.tie_high.replace("{vt}", &self.vt)
+    }
+    pub fn tie_low(&self) -> String {
+        self.config.tie_low.replace("{vt}", &self.vt)
+    }
+    /// "GT2N LVT, tt 0.7 V 25 C, ... (predictive research PDK ...)"
+    pub fn label(&self) -> String {
+        format!(
+            "{} {}, {} ({})",
+            self.config.name,
+            self.vt.to_uppercase(),
+            self.config.corner,
+            self.config.caveat
+        )
+    }
+}
+
+pub fn read_config(root: &Path) -> Result<PdkConfig, String> {
+    let path = root.join("constraints/pdk.toml");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Finds the kit: `KAIZEN_PDK_DIR`, else `dir`, else `fetched_dir`.
+pub fn locate(root: &Path, vt: Option<&str>) -> Result<Pdk, String> {
+    let config = read_config(root)?;
+    let vt = vt.unwrap_or(&config.default_vt).to_string();
+    if !config.vts.contains(&vt) {
+        return Err(format!(
+            "unknown Vt `{vt}`; {} has: {}",
+            config.name,
+            config.vts.join(", ")
+        ));
+    }
+    let candidates: Vec<PathBuf> = match std::env::var_os("KAIZEN_PDK_DIR") {
+        Some(d) => vec![PathBuf::from(d)],
+        None => vec![root.join(&config.dir), root.join(&config.fetched_dir)],
+    };
+    for dir in &candidates {
+        let pdk = Pdk {
+            config: config.clone(),
+            dir: dir.clone(),
+            vt: vt.clone(),
+        };
+        if pdk.liberty().is_file() {
+            return Ok(pdk);
+        }
+    }
+    Err(format!(
+        "{} not found (looked for {} in {}); run scripts/setup.sh, which fetches revision {} of {}, or set KAIZEN_PDK_DIR",
+        config.name,
+        config.liberty.replace("{vt}", &vt),
+        candidates.iter().map(|c| c.display().to_string()).collect::<Vec<_>>().join(" and "),
+        &config.revision[..12],
+        config.repository
+    ))
+}

@@ -1,0 +1,153 @@
+//! Quality of results: one JSON record per block and Vt, and the gate
+//! against the checked-in baseline.
+
+use crate::pdk::Pdk;
+use crate::reports::{CellReport, TimingReport};
+use crate::sdc::{Arg, Sdc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct ClockQor {
+    pub name: String,
+    pub period_ps: f64,
+    pub target_mhz: f64,
+    /// Worst setup slack, ps (negative = violated).
+    pub worst_slack_ps: f64,
+    /// min(worst slack, 0)
+    pub wns_ps: f64,
+    pub tns_ps: f64,
+    /// 1 / (period - worst slack): the frequency the worst path allows.
+    pub fmax_mhz: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Qor {
+    pub block: String,
+    pub top_module: String,
+    pub library: String,
+    pub vt: String,
+    pub caveat: String,
+    pub cells_total: u64,
+    pub cells: BTreeMap<String, u64>,
+    pub area_um2: f64,
+    pub clocks: Vec<ClockQor>,
+}
+
+/// Clock periods (ps) the SDC defines, by clock name.
+pub fn clock_periods(sdc: &Sdc) -> BTreeMap<String, f64> {
+    let mut out = BTreeMap::new();
+    for cmd in sdc.commands.iter().filter(|c| c.name == "create_clock") {
+        let name = match (cmd.flag_value("-name"), cmd.positionals().first()) {
+            (Some(Arg::Word(n)), _) => n.clone(),
+            (_, Some(Arg::Query(q))) if !q.patterns.is_empty() => q.patterns[0].clone(),
+            _ => continue,
+        };
+        if let Some(Arg::Word(p)) = cmd.flag_value("-period") {
+            if let Ok(p) = p.parse() {
+                out.insert(name, p);
+            }
+        }
+    }
+    out
+}
+
+pub fn qor(
+    block: &str,
+    top: &str,
+    pdk: &Pdk,
+    sdc: &Sdc,
+    cells: &CellReport,
+    timing: &TimingReport,
+) -> Qor {
+    let clocks = clock_periods(sdc)
+        .into_iter()
+        .map(|(name, period)| {
+            // A clock with no constrained path has all its period to spare.
+            let slack = timing
+                .worst_slack_by_group
+                .get(&name)
+                .copied()
+                .unwrap_or(period);
+            let one_clock = sdc
+                .commands
+                .iter()
+                .filter(|c| c.name == "create_clock")
+                .count()
+                == 1;
+            ClockQor {
+                period_ps: period,
+                target_mhz: 1e6 / period,
+                worst_slack_ps: slack,
+                wns_ps: slack.min(0.0),
+                // OpenSTA reports TNS for the design; with one clock it is that clock's.
+                tns_ps: if one_clock { timing.tns_ps } else { f64::NAN },
+                fmax_mhz: 1e6 / (period - slack),
+                name,
+            }
+        })
+        .collect();
+    Qor {
+        block: block.to_string(),
+        top_module: top.to_string(),
+        library: format!(
+            "{} {} ({})",
+            pdk.config.name,
+            pdk.vt.to_uppercase(),
+            pdk.config.corner
+        ),
+        vt: pdk.vt.clone(),
+        caveat: pdk.config.caveat.clone(),
+        cells_total: cells.total_cells,
+        cells: cells.cells.clone(),
+        area_um2: cells.area_um2,
+        clocks,
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BaselineEntry {
+    pub area_um2: f64,
+    pub cells_total: u64,
+    pub worst_slack_ps: f64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Baseline {
+    /// Area may grow by this much before the gate fails.
+    pub area_tolerance_percent: f64,
+    pub vt: String,
+    pub note: String,
+    pub blocks: BTreeMap<String, BaselineEntry>,
+}
+
+/// Why `q` fails the gate (empty when it passes).
+pub fn gate(baseline: &Baseline, q: &Qor) -> Vec<String> {
+    let mut out = vec![];
+    let Some(b) = baseline.blocks.get(&q.block) else {
+        return vec![format!(
+            "{}: no baseline; run `kaizen flow baseline` and commit constraints/qor-baseline.json",
+            q.block
+        )];
+    };
+    let limit = b.area_um2 * (1.0 + baseline.area_tolerance_percent / 100.0);
+    if q.area_um2 > limit {
+        out.push(format!(
+            "{}: area {:.3} um2 is {:+.1} % over the baseline {:.3} um2 (tolerance {} %); if intended, update the baseline in the same change",
+            q.block,
+            q.area_um2,
+            100.0 * (q.area_um2 / b.area_um2 - 1.0),
+            b.area_um2,
+            baseline.area_tolerance_percent
+        ));
+    }
+    for c in &q.clocks {
+        if c.worst_slack_ps < 0.0 {
+            out.push(format!(
+                "{}: clock {} misses its {:.0} MHz target: worst slack {:.2} ps",
+                q.block, c.name, c.target_mhz, c.worst_slack_ps
+            ));
+        }
+    }
+    out
+}

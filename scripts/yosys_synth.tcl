@@ -1,0 +1,31 @@
+# Yosys synthesis to a standard-cell library. Run by `kaizen flow synth`,
+# or by hand: yosys -c scripts/yosys_synth.tcl with the variables below set.
+#   KAIZEN_VERILOG   emitted Verilog        KAIZEN_TOP       top module
+#   KAIZEN_LIBERTY   cell library (.lib)    KAIZEN_NETLIST   netlist to write
+#   KAIZEN_STAT      cell/area report       KAIZEN_FLOP      dfflegalize cell spec
+#   KAIZEN_TIEHI / KAIZEN_TIELO  "cell pin" of the tie cells
+yosys -import
+set lib $::env(KAIZEN_LIBERTY)
+
+# Cells as black boxes with pin directions, so `check` sees their outputs.
+read_liberty -lib $lib
+read_verilog $::env(KAIZEN_VERILOG)
+hierarchy -check -top $::env(KAIZEN_TOP)
+# Generic synthesis, flattened so ABC optimises across rust-hdl's
+# per-instance modules.
+synth -flatten -top $::env(KAIZEN_TOP)
+# The kit has only async set/reset flops: every flop becomes that cell.
+# opt_merge shares the inverters dfflegalize adds on each reset pin.
+dfflegalize -cell {*}$::env(KAIZEN_FLOP)
+opt_merge
+opt_clean
+dfflibmap -liberty $lib
+opt_merge
+abc -liberty $lib
+# One tie cell per module, not one per tied pin.
+hilomap -singleton -hicell {*}$::env(KAIZEN_TIEHI) -locell {*}$::env(KAIZEN_TIELO)
+setundef -zero
+opt_clean -purge
+check -assert
+tee -q -o $::env(KAIZEN_STAT) stat -liberty $lib
+write_verilog -noattr -noexpr $::env(KAIZEN_NETLIST)
