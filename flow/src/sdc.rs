@@ -443,15 +443,17 @@ fn line_col(text: &str, rest: &str) -> (usize, usize) {
 }
 
 fn describe(e: &VerboseError<&str>) -> (usize, String) {
-    // The innermost context says what was expected.
-    for (rest, kind) in &e.errors {
+    // Located where parsing stopped (the innermost error); the innermost
+    // context says what was expected there.
+    let at = e.errors.first().map_or(0, |(rest, _)| rest.len());
+    for (_, kind) in &e.errors {
         if let VerboseErrorKind::Context(what) = kind {
-            return (rest.len(), format!("expected {what}"));
+            return (at, format!("expected {what}"));
         }
     }
     let rest = e.errors.first().map_or("", |(r, _)| r);
     let found: String = rest.chars().take(12).collect();
-    (rest.len(), format!("unexpected `{}`", found.trim_end()))
+    (at, format!("unexpected `{}`", found.trim_end()))
 }
 
 /// Parses SDC text; `file` names it in errors.
