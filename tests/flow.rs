@@ -167,3 +167,48 @@ fn missing_pdk_is_a_clear_error() {
     );
     assert!(!t.contains("panicked"));
 }
+
+#[test]
+fn pnr_without_openroad_writes_a_ready_to_run_kit() {
+    let d = scratch_root();
+    // A PATH with yosys but no openroad: link the tools the step needs.
+    let bin = d.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for tool in ["yosys", "yosys-abc", "berkeley-abc"] {
+        if let Ok(p) = which(tool) {
+            std::os::unix::fs::symlink(p, bin.join(tool)).unwrap();
+        }
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_kaizen"))
+        .args(["flow", "pnr", "arbiter"])
+        .env("KAIZEN_ROOT", d.path())
+        .env("KAIZEN_PDK_DIR", pdk_dir())
+        .env("PATH", &bin)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("OpenROAD is not installed"),
+        "{}",
+        text(&o)
+    );
+    let kit = d.path().join("build/flow/arbiter/lvt/pnr");
+    let run = std::fs::read_to_string(kit.join("run.sh")).unwrap();
+    assert!(
+        run.contains("openroad -exit") && run.contains("KAIZEN_NETLIST="),
+        "{run}"
+    );
+    assert!(std::fs::read_to_string(kit.join("pins.tcl"))
+        .unwrap()
+        .contains("-region left:*"));
+}
+
+fn which(tool: &str) -> Result<PathBuf, ()> {
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|p| p.join(tool))
+                .find(|p| p.is_file())
+        })
+        .ok_or(())
+}

@@ -2,5 +2,6 @@
 //! hardware, so a test comparing the two can catch a wrong design.
 
 pub mod arbiter;
+pub mod channel;
 pub mod fifo;
 pub mod lfsr;
