@@ -4,5 +4,6 @@
 
 pub mod catalog;
 pub mod emit;
+pub mod memctl;
 pub mod ports;
 pub mod primitives;

@@ -4,4 +4,5 @@
 pub mod arbiter;
 pub mod channel;
 pub mod fifo;
+pub mod hbm;
 pub mod lfsr;
