@@ -394,7 +394,7 @@ fn preset_rules_name_what_is_wrong() {
     assert!(bad("tccd_s = 2", "tccd_s = 1").contains("tCCD_S (1) < burst length in CK (2)"));
     assert!(bad("rows = 16384", "rows = 10000")
         .contains("geometry.rows = 10000 must be a power of two"));
-    assert!(bad("trefi = 6240", "trefi = 500").contains("tREFI (500) <= tRFCab (560)"));
+    assert!(bad("trefi = 6240", "trefi = 400").contains("tREFI (400) <= tRFCab (416)"));
     assert!(bad("tfaw = 48", "tfaw = 48\ntfoo = 1").contains("unknown field `tfoo`"));
     assert!(bad("max_postponed = 8", "max_postponed = 9").contains("max_postponed = 9 exceeds"));
     assert!(MemParams::preset("hbm2")

@@ -5,6 +5,7 @@ mod emit;
 mod files;
 mod flow;
 mod lint;
+mod sim;
 mod tools;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,8 @@ enum Command {
     Blocks,
     /// Measure simulator speed.
     Bench(bench::BenchArgs),
+    /// Simulate a block on generated traffic.
+    Sim(sim::SimArgs),
     /// Check each block's SDC against its ports and clocks.
     CheckConstraints(flow::Blocks),
     /// Synthesis, static timing and place-and-route on the open flow.
@@ -54,6 +57,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(args) => bench::run(args),
+        Command::Sim(args) => sim::run(args),
         Command::CheckConstraints(blocks) => flow::check(&blocks),
         Command::Flow(args) => flow::run(args),
     }

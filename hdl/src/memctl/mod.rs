@@ -2,4 +2,5 @@
 //! (geometry and JEDEC timing, from a preset file, checked for consistency).
 //! The controller itself is the next step (issue 3).
 
+pub mod mapping;
 pub mod params;

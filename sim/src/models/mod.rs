@@ -6,3 +6,5 @@ pub mod channel;
 pub mod fifo;
 pub mod hbm;
 pub mod lfsr;
+pub mod memctl_reference;
+pub mod traffic;
