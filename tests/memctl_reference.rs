@@ -122,14 +122,24 @@ fn address_maps_are_bijective_and_interleave_bank_groups() {
     let mut g = params().geometry;
     g.rows = 8; // small enough to enumerate the whole space
     let cap = capacity(&g);
-    for scheme in [MapScheme::RowBankGroupColumn, MapScheme::BankGroupInterleaved] {
+    for scheme in [
+        MapScheme::RowBankGroupColumn,
+        MapScheme::BankGroupInterleaved,
+    ] {
         let mut seen = std::collections::HashSet::new();
         for a in 0..cap {
             let l = map(scheme, &g, a);
-            assert!(l.group < g.bank_groups && l.bank < g.banks_per_group && l.row < g.rows && l.col < g.columns);
+            assert!(
+                l.group < g.bank_groups
+                    && l.bank < g.banks_per_group
+                    && l.row < g.rows
+                    && l.col < g.columns
+            );
             assert!(seen.insert(l), "{scheme:?}: two addresses map to {l:?}");
         }
     }
-    let groups: Vec<u32> = (0..8).map(|a| map(MapScheme::BankGroupInterleaved, &g, a).group).collect();
+    let groups: Vec<u32> = (0..8)
+        .map(|a| map(MapScheme::BankGroupInterleaved, &g, a).group)
+        .collect();
     assert_eq!(groups, [0, 1, 2, 3, 0, 1, 2, 3]);
 }

@@ -16,7 +16,9 @@ pub struct ClockQor {
     pub worst_slack_ps: f64,
     /// min(worst slack, 0)
     pub wns_ps: f64,
-    pub tns_ps: f64,
+    /// Total negative slack, ps; known per clock only when the design has
+    /// one clock (OpenSTA's `report_tns` is design-wide).
+    pub tns_ps: Option<f64>,
     /// 1 / (period - worst slack): the frequency the worst path allows.
     pub fmax_mhz: f64,
 }
@@ -80,8 +82,7 @@ pub fn qor(
                 target_mhz: 1e6 / period,
                 worst_slack_ps: slack,
                 wns_ps: slack.min(0.0),
-                // OpenSTA reports TNS for the design; with one clock it is that clock's.
-                tns_ps: if one_clock { timing.tns_ps } else { f64::NAN },
+                tns_ps: one_clock.then_some(timing.tns_ps),
                 fmax_mhz: 1e6 / (period - slack),
                 name,
             }
