@@ -155,6 +155,15 @@ struct Schema {
     required: usize,
 }
 
+/// set_input_delay and set_output_delay take the same flags.
+const IO_DELAY_FLAGS: &[(&str, Takes)] = &[
+    ("-clock", Takes::Objects),
+    ("-max", Takes::Nothing),
+    ("-min", Takes::Nothing),
+    ("-clock_fall", Takes::Nothing),
+    ("-add_delay", Takes::Nothing),
+];
+
 const SCHEMAS: &[Schema] = &[
     Schema {
         name: "create_clock",
@@ -183,25 +192,13 @@ const SCHEMAS: &[Schema] = &[
     },
     Schema {
         name: "set_input_delay",
-        flags: &[
-            ("-clock", Takes::Objects),
-            ("-max", Takes::Nothing),
-            ("-min", Takes::Nothing),
-            ("-clock_fall", Takes::Nothing),
-            ("-add_delay", Takes::Nothing),
-        ],
+        flags: IO_DELAY_FLAGS,
         positionals: &[Positional::Number, Positional::Objects],
         required: 2,
     },
     Schema {
         name: "set_output_delay",
-        flags: &[
-            ("-clock", Takes::Objects),
-            ("-max", Takes::Nothing),
-            ("-min", Takes::Nothing),
-            ("-clock_fall", Takes::Nothing),
-            ("-add_delay", Takes::Nothing),
-        ],
+        flags: IO_DELAY_FLAGS,
         positionals: &[Positional::Number, Positional::Objects],
         required: 2,
     },

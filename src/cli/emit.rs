@@ -1,7 +1,7 @@
 //! `kaizen emit`: Verilog files plus `manifest.json`.
 
 use super::files::{create_dir, write_atomically};
-use anyhow::{bail, Context};
+use anyhow::Context;
 use clap::Args;
 use kaizen_hdl::catalog;
 use kaizen_hdl::emit::Emitted;
@@ -9,11 +9,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct EmitArgs {
-    /// Blocks to emit (see `kaizen blocks`).
-    blocks: Vec<String>,
-    /// Emit every block.
-    #[arg(long)]
-    all: bool,
+    #[command(flatten)]
+    blocks: super::Blocks,
     /// Output directory.
     #[arg(long, default_value = super::DEFAULT_VERILOG_DIR)]
     out: PathBuf,
@@ -22,19 +19,9 @@ pub struct EmitArgs {
 pub const MANIFEST: &str = "manifest.json";
 
 pub fn run(args: EmitArgs) -> anyhow::Result<()> {
-    let names: Vec<String> = if args.all {
-        catalog::CATALOG
-            .iter()
-            .map(|e| e.name.to_string())
-            .collect()
-    } else if args.blocks.is_empty() {
-        bail!("name a block to emit, or use --all (see `kaizen blocks`)");
-    } else {
-        args.blocks
-    };
     // Generate everything before writing anything.
     let mut emitted = vec![];
-    for name in &names {
+    for name in &args.blocks.names()? {
         let entry = catalog::find(name).map_err(anyhow::Error::msg)?;
         emitted.push((entry.emit)().map_err(anyhow::Error::msg)?);
     }

@@ -1,6 +1,7 @@
 //! `kaizen check-constraints` and `kaizen flow synth|sta|pnr|baseline|gate`.
 
 use super::files::{create_dir, write_atomically};
+use super::Blocks;
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Subcommand};
 use kaizen_flow::check::{check_constraints, PortInfo};
@@ -11,34 +12,6 @@ use kaizen_flow::{project_root, run::load_sdc};
 use kaizen_hdl::catalog;
 use kaizen_hdl::emit::Direction;
 use std::path::Path;
-
-#[derive(Args)]
-pub struct Blocks {
-    /// Blocks (see `kaizen blocks`).
-    blocks: Vec<String>,
-    /// Every block.
-    #[arg(long)]
-    all: bool,
-}
-
-impl Blocks {
-    fn names(&self) -> anyhow::Result<Vec<String>> {
-        let names: Vec<String> = if self.all {
-            catalog::CATALOG
-                .iter()
-                .map(|e| e.name.to_string())
-                .collect()
-        } else if self.blocks.is_empty() {
-            bail!("name a block, or use --all (see `kaizen blocks`)");
-        } else {
-            self.blocks.clone()
-        };
-        for n in &names {
-            catalog::find(n).map_err(anyhow::Error::msg)?;
-        }
-        Ok(names)
-    }
-}
 
 #[derive(Args)]
 pub struct FlowArgs {
@@ -178,6 +151,19 @@ fn print_table(rows: &[Qor], pdk: &Pdk) {
     }
 }
 
+/// Synthesis (and STA) of the chosen blocks, as a table.
+fn table(root: &Path, a: &StepArgs, with_sta: bool) -> anyhow::Result<()> {
+    let pdk = locate_pdk(root, a.vt.as_deref())?;
+    let rows = a
+        .blocks
+        .names()?
+        .iter()
+        .map(|b| synth_sta(root, &pdk, b, with_sta).map(|r| r.0))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    print_table(&rows, &pdk);
+    Ok(())
+}
+
 fn locate_pdk(root: &Path, vt: Option<&str>) -> anyhow::Result<Pdk> {
     locate(root, vt).map_err(anyhow::Error::msg)
 }
@@ -185,26 +171,8 @@ fn locate_pdk(root: &Path, vt: Option<&str>) -> anyhow::Result<Pdk> {
 pub fn run(args: FlowArgs) -> anyhow::Result<()> {
     let root = project_root();
     match args.step {
-        Step::Synth(a) => {
-            let pdk = locate_pdk(&root, a.vt.as_deref())?;
-            let rows = a
-                .blocks
-                .names()?
-                .iter()
-                .map(|b| synth_sta(&root, &pdk, b, false).map(|r| r.0))
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            print_table(&rows, &pdk);
-        }
-        Step::Sta(a) => {
-            let pdk = locate_pdk(&root, a.vt.as_deref())?;
-            let rows = a
-                .blocks
-                .names()?
-                .iter()
-                .map(|b| synth_sta(&root, &pdk, b, true).map(|r| r.0))
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            print_table(&rows, &pdk);
-        }
+        Step::Synth(a) => table(&root, &a, false)?,
+        Step::Sta(a) => table(&root, &a, true)?,
         Step::Pnr(a) => {
             let pdk = locate_pdk(&root, a.vt.as_deref())?;
             for b in a.blocks.names()? {

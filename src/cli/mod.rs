@@ -8,7 +8,9 @@ mod lint;
 mod sim;
 mod tools;
 
-use clap::{Parser, Subcommand};
+use anyhow::bail;
+use clap::{Args, Parser, Subcommand};
+use kaizen_hdl::catalog;
 use std::path::PathBuf;
 
 pub const DEFAULT_VERILOG_DIR: &str = "build/verilog";
@@ -41,7 +43,7 @@ enum Command {
     /// Simulate a block on generated traffic.
     Sim(sim::SimArgs),
     /// Check each block's SDC against its ports and clocks.
-    CheckConstraints(flow::Blocks),
+    CheckConstraints(Blocks),
     /// Synthesis, static timing and place-and-route on the open flow.
     Flow(flow::FlowArgs),
 }
@@ -60,5 +62,35 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sim(args) => sim::run(args),
         Command::CheckConstraints(blocks) => flow::check(&blocks),
         Command::Flow(args) => flow::run(args),
+    }
+}
+
+/// Which blocks a command works on.
+#[derive(Args)]
+pub struct Blocks {
+    /// Blocks (see `kaizen blocks`).
+    blocks: Vec<String>,
+    /// Every block.
+    #[arg(long)]
+    all: bool,
+}
+
+impl Blocks {
+    /// The selected block names, each checked against the catalog.
+    pub fn names(&self) -> anyhow::Result<Vec<String>> {
+        let names: Vec<String> = if self.all {
+            catalog::CATALOG
+                .iter()
+                .map(|e| e.name.to_string())
+                .collect()
+        } else if self.blocks.is_empty() {
+            bail!("name a block, or use --all (see `kaizen blocks`)");
+        } else {
+            self.blocks.clone()
+        };
+        for n in &names {
+            catalog::find(n).map_err(anyhow::Error::msg)?;
+        }
+        Ok(names)
     }
 }
