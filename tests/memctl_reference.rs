@@ -8,7 +8,9 @@ use common::property;
 use kaizen_hdl::memctl::mapping::{capacity, MapScheme};
 use kaizen_hdl::memctl::params::MemParams;
 use kaizen_sim::memctl_check::replay;
-use kaizen_sim::models::memctl_reference::{schedule, PagePolicy, Request, SchedConfig};
+use kaizen_sim::models::memctl_reference::{
+    schedule, PagePolicy, RefreshMode, Request, SchedConfig,
+};
 use kaizen_sim::models::traffic::{trace, Pattern};
 use proptest::prelude::*;
 
@@ -47,8 +49,8 @@ fn reference_schedules_are_legal_and_keep_data() {
     property(
         "reference_schedules_are_legal_and_keep_data",
         60,
-        (ops(), any::<bool>(), any::<bool>()),
-        |(ops, closed, interleaved)| {
+        (ops(), any::<bool>(), any::<bool>(), any::<bool>()),
+        |(ops, closed, interleaved, per_bank)| {
             let n = p.burst_bytes() as usize;
             let reqs: Vec<Request> = ops
                 .iter()
@@ -72,6 +74,11 @@ fn reference_schedules_are_legal_and_keep_data() {
                     MapScheme::BankGroupInterleaved
                 } else {
                     MapScheme::RowBankGroupColumn
+                },
+                refresh: if per_bank {
+                    RefreshMode::PerBank
+                } else {
+                    RefreshMode::AllBank
                 },
                 ..SchedConfig::default()
             };
@@ -108,12 +115,45 @@ fn sequential_read_efficiency_reaches_ninety_percent() {
         cap,
         u64::from(p.geometry.columns),
     );
-    let e = verify(&p, &SchedConfig::default(), &reqs).unwrap();
-    assert!(
-        e >= 0.90,
-        "sequential read efficiency {:.1} % (refresh included)",
-        100.0 * e
+    for refresh in [RefreshMode::AllBank, RefreshMode::PerBank] {
+        let e = verify(
+            &p,
+            &SchedConfig {
+                refresh,
+                ..SchedConfig::default()
+            },
+            &reqs,
+        )
+        .unwrap();
+        assert!(
+            e >= 0.90,
+            "{refresh:?}: sequential read efficiency {:.1} % (refresh included)",
+            100.0 * e
+        );
+    }
+}
+
+#[test]
+fn long_mixed_trace_with_per_bank_refresh() {
+    let p = params();
+    let cap = capacity(&p.geometry);
+    let reqs = trace(
+        Pattern::Mixed,
+        20_000,
+        12,
+        p.burst_bytes() as usize,
+        cap,
+        u64::from(p.geometry.columns),
     );
+    verify(
+        &p,
+        &SchedConfig {
+            refresh: RefreshMode::PerBank,
+            ..SchedConfig::default()
+        },
+        &reqs,
+    )
+    .unwrap();
 }
 
 #[test]

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use kaizen_hdl::memctl::mapping::{capacity, MapScheme};
 use kaizen_hdl::memctl::params::MemParams;
 use kaizen_sim::memctl_check::replay;
-use kaizen_sim::models::memctl_reference::{schedule, PagePolicy, SchedConfig};
+use kaizen_sim::models::memctl_reference::{schedule, PagePolicy, RefreshMode, SchedConfig};
 use kaizen_sim::models::traffic::{trace, Pattern};
 use std::path::PathBuf;
 
@@ -43,6 +43,9 @@ struct MemctlArgs {
     /// Page policy: open or closed.
     #[arg(long, default_value = "open")]
     page: String,
+    /// Refresh: all-bank or per-bank.
+    #[arg(long, default_value = "all-bank")]
+    refresh: String,
 }
 
 pub fn run(args: SimArgs) -> anyhow::Result<()> {
@@ -65,6 +68,15 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
                 ))
             }
         },
+        refresh: match a.refresh.as_str() {
+            "all-bank" => RefreshMode::AllBank,
+            "per-bank" => RefreshMode::PerBank,
+            other => {
+                return Err(anyhow!(
+                    "unknown refresh mode `{other}`; known: all-bank, per-bank"
+                ))
+            }
+        },
         ..SchedConfig::default()
     };
     cfg.check().map_err(anyhow::Error::msg)?;
@@ -83,8 +95,8 @@ pub fn run(args: SimArgs) -> anyhow::Result<()> {
         .context("the device model rejected the schedule")?;
     let ns = f64::from(p.tck_ps) / 1000.0;
     println!(
-        "{} {} requests, seed {}, preset {}, map {}, {} page",
-        a.pattern, a.requests, a.seed, p.name, a.map, a.page
+        "{} {} requests, seed {}, preset {}, map {}, {} page, {} refresh",
+        a.pattern, a.requests, a.seed, p.name, a.map, a.page, a.refresh
     );
     println!("reference scheduler (software model of the controller's FR-FCFS policy; the RTL controller is not built yet)");
     println!(

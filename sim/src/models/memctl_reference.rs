@@ -23,6 +23,15 @@ pub enum PagePolicy {
     Closed,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefreshMode {
+    /// REFab: every bank closed and refreshed at once, tRFCab.
+    AllBank,
+    /// REFpb: one bank at a time in round-robin order, the others keep
+    /// working; a full round pays one tREFI.
+    PerBank,
+}
+
 #[derive(Clone, Debug)]
 pub struct SchedConfig {
     pub read_queue: usize,
@@ -35,6 +44,7 @@ pub struct SchedConfig {
     pub age_cap: u64,
     pub page: PagePolicy,
     pub map: MapScheme,
+    pub refresh: RefreshMode,
 }
 
 impl Default for SchedConfig {
@@ -47,6 +57,7 @@ impl Default for SchedConfig {
             age_cap: 512,
             page: PagePolicy::Open,
             map: MapScheme::BankGroupInterleaved,
+            refresh: RefreshMode::AllBank,
         }
     }
 }
@@ -176,7 +187,11 @@ pub fn schedule(p: &MemParams, cfg: &SchedConfig, requests: &[Request]) -> Resul
     let mut reads: Vec<Pending> = vec![];
     let mut writes: Vec<Pending> = vec![];
     let mut draining = false;
+    // Refreshes owed, in all-bank units (one per tREFI) ...
     let mut debt: i64 = 0;
+    // ... and, in per-bank mode, per-bank refreshes owed and the next bank.
+    let mut pb_owed: i64 = 0;
+    let mut pb_next = 0usize;
     let mut last_data = 0u64;
     let mut now = 0u64;
     let mut last_command = 0u64;
@@ -186,6 +201,11 @@ pub fn schedule(p: &MemParams, cfg: &SchedConfig, requests: &[Request]) -> Resul
     while out.served.len() < total || now <= last_data || debt > 0 {
         if now > 0 && now.is_multiple_of(u64::from(t.trefi)) {
             debt += 1;
+        }
+        // Per-bank refreshes fall due evenly over the interval.
+        let pb_period = (u64::from(t.trefi) / nb as u64).max(1);
+        if cfg.refresh == RefreshMode::PerBank && now > 0 && now.is_multiple_of(pb_period) {
+            pb_owed += 1;
         }
         // Accept arrivals in order while their queue has room.
         while let Some(r) = incoming.front() {
@@ -249,9 +269,33 @@ pub fn schedule(p: &MemParams, cfg: &SchedConfig, requests: &[Request]) -> Resul
             draining = writes.iter().any(|r| r.req.id == id);
         }
         let idle = reads.is_empty() && writes.is_empty();
-        let must_refresh = debt > i64::from(p.refresh.max_postponed) || (debt > 0 && idle);
+        let must_refresh = cfg.refresh == RefreshMode::AllBank
+            && (debt > i64::from(p.refresh.max_postponed) || (debt > 0 && idle));
         let mut issued: Option<Cmd> = None;
-        if must_refresh {
+        // Per-bank mode: the next bank in turn is closed once nothing queued
+        // hits it (or once too much is owed) and refreshed; others go on.
+        let pb_bank = (cfg.refresh == RefreshMode::PerBank && (pb_owed > 0 || (idle && debt > 0)))
+            .then_some(pb_next);
+        if let Some(i) = pb_bank {
+            let bank = bank_of(i as u32, bpg);
+            let b = &tm.banks[i];
+            let forced = pb_owed > i64::from(p.refresh.max_postponed) * nb as i64;
+            let wanted = |q: &[Pending]| {
+                q.iter().any(|r| {
+                    (r.loc.group, r.loc.bank) == (bank.group, bank.bank)
+                        && Some(r.loc.row) == b.open
+                })
+            };
+            match b.open {
+                Some(_) if (forced || !(wanted(&reads) || wanted(&writes))) && b.pre <= now => {
+                    issued = Some(Cmd::Pre { bank })
+                }
+                None if b.act <= now => issued = Some(Cmd::RefBank { bank }),
+                _ => {}
+            }
+        }
+        if issued.is_some() {
+        } else if must_refresh {
             // Close every open bank, then refresh them all.
             if let Some(i) = (0..nb).find(|&i| tm.banks[i].open.is_some()) {
                 if tm.banks[i].pre <= now {
@@ -264,9 +308,9 @@ pub fn schedule(p: &MemParams, cfg: &SchedConfig, requests: &[Request]) -> Resul
             }
         } else {
             issued = if draining {
-                pick(now, cfg, p, &tm, &mut writes, &reads, focus, &idx)
+                pick(now, cfg, p, &tm, &mut writes, &reads, focus, pb_bank, &idx)
             } else {
-                pick(now, cfg, p, &tm, &mut reads, &writes, focus, &idx)
+                pick(now, cfg, p, &tm, &mut reads, &writes, focus, pb_bank, &idx)
             };
         }
         if let Some(cmd) = issued.clone() {
@@ -339,7 +383,17 @@ pub fn schedule(p: &MemParams, cfg: &SchedConfig, requests: &[Request]) -> Resul
                         row: r.first.unwrap_or(RowOutcome::Hit),
                     });
                 }
-                Cmd::PreAll | Cmd::RefBank { .. } => {}
+                Cmd::RefBank { bank } => {
+                    let b = &mut tm.banks[(bank.group * bpg + bank.bank) as usize];
+                    b.act = b.act.max(now + u64::from(t.trfcpb));
+                    pb_owed -= 1;
+                    pb_next = (pb_next + 1) % nb;
+                    if pb_next == 0 {
+                        debt -= 1; // a full round pays one interval
+                    }
+                    out.refreshes += 1;
+                }
+                Cmd::PreAll => {}
             }
             out.commands.push((now, cmd));
             last_command = now;
@@ -381,6 +435,7 @@ fn pick(
     queue: &mut [Pending],
     other: &[Pending],
     focus: Option<u32>,
+    refreshing: Option<usize>,
     idx: &dyn Fn(&Location) -> usize,
 ) -> Option<Cmd> {
     let t = &p.timing;
@@ -408,7 +463,8 @@ fn pick(
     };
     let act_ok = |r: &Pending| {
         let b = &tm.banks[idx(&r.loc)];
-        b.open.is_none()
+        refreshing != Some(idx(&r.loc))
+            && b.open.is_none()
             && now >= b.act
             && now >= tm.group_act[r.loc.group as usize]
             && now >= tm.act
