@@ -2,6 +2,9 @@
 //! A test, the CLI and the flow all find blocks here.
 
 use crate::emit::{emit, Emitted};
+use crate::memctl::config::ControllerConfig;
+use crate::memctl::controller::Memctl;
+use crate::memctl::params::MemParams;
 use crate::port_access;
 use crate::primitives::*;
 use rust_hdl::prelude::*;
@@ -34,6 +37,41 @@ pub fn scrambler() -> ScramblerTop {
 pub fn arbiter() -> ArbiterTop {
     ArbiterTop::default()
 }
+/// The HBM3 controller as shipped: the `hbm3-6400` preset and the default
+/// policy (bank-group-interleaved map, open page, all-bank refresh).
+pub fn memctl() -> Result<Memctl, String> {
+    memctl_with(
+        &MemParams::preset(MEMCTL_PRESET)?,
+        &ControllerConfig::default(),
+    )
+}
+pub const MEMCTL_PRESET: &str = "hbm3-6400";
+
+/// The controller for any preset and policy the RTL can be built for.
+pub fn memctl_with(p: &MemParams, cfg: &ControllerConfig) -> Result<Memctl, String> {
+    cfg.check(p)?;
+    Ok(Memctl::new(p, cfg))
+}
+
+/// Emits the controller for any preset and policy (tests build variants).
+pub fn emit_memctl(p: &MemParams, cfg: &ControllerConfig) -> Result<Emitted, String> {
+    emit_connected("memctl", memctl_with(p, cfg)?, memctl_params(p, cfg))
+}
+
+fn memctl_params(p: &MemParams, cfg: &ControllerConfig) -> BTreeMap<String, String> {
+    params(&[
+        ("preset", p.name.clone()),
+        ("queue_depth", crate::memctl::queue::DEPTH.to_string()),
+        ("write_high", cfg.write_high.to_string()),
+        ("write_low", cfg.write_low.to_string()),
+        ("age_cap", cfg.age_cap.to_string()),
+        ("map", format!("{:?}", cfg.map)),
+        ("page", format!("{:?}", cfg.page)),
+        ("refresh", format!("{:?}", cfg.refresh)),
+        ("dfi_ratio", "1:1".into()),
+    ])
+}
+
 pub fn reset_sync() -> ResetSync {
     ResetSync::default()
 }
@@ -53,6 +91,26 @@ port_access!(generic [const L: usize, const D: usize] Scrambler<L, D> {
 port_access!(ArbiterTop {
     inputs: [clock, reset, request, accept],
     outputs: [grant]
+});
+port_access!(Memctl {
+    inputs: [
+        clock,
+        reset,
+        req_valid,
+        req_write,
+        req_addr,
+        req_id,
+        req_data,
+        req_mask,
+        rsp_ready,
+        dfi_rddata_valid,
+        dfi_rddata,
+        cnt_sel
+    ],
+    outputs: [
+        req_ready, rsp_valid, rsp_write, rsp_id, rsp_data, dfi_cmd, dfi_bank, dfi_row, dfi_col,
+        dfi_wrdata, dfi_wrmask, cnt_value
+    ]
 });
 port_access!(ResetSync {
     inputs: [clock, async_reset],
@@ -121,6 +179,16 @@ pub const CATALOG: &[CatalogEntry] = &[
                     ("depth", "16".into()),
                     ("almost_full", FIFO_ALMOST_FULL.to_string()),
                 ]),
+            )
+        },
+    },
+    CatalogEntry {
+        name: "memctl",
+        summary: "HBM3 pseudo-channel controller (FR-FCFS, 16 banks, DFI-style 1:1)",
+        emit: || {
+            emit_memctl(
+                &MemParams::preset(MEMCTL_PRESET)?,
+                &ControllerConfig::default(),
             )
         },
     },

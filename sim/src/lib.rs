@@ -3,6 +3,7 @@
 //! checked against.
 
 pub mod bench;
+pub mod memctl_bench;
 pub mod memctl_check;
 pub mod models;
 pub mod rust_hdl_sim;

@@ -1,6 +1,10 @@
-//! The HBM3-class pseudo-channel controller. So far: its parameters
-//! (geometry and JEDEC timing, from a preset file, checked for consistency).
-//! The controller itself is the next step (issue 3).
+//! The HBM3-class pseudo-channel controller: parameters (geometry and JEDEC
+//! timing from a preset file), address mapping, policy configuration, the
+//! request queues and the controller itself.
 
+pub mod config;
+pub mod controller;
 pub mod mapping;
 pub mod params;
+pub mod queue;
+pub mod widths;

@@ -11,26 +11,13 @@
 //! way, from the cycles of past commands, so each checks the other.
 
 use super::hbm::{Bank, Cmd};
+use kaizen_hdl::memctl::config::ControllerConfig;
 use kaizen_hdl::memctl::mapping::{map, Location, MapScheme};
 use kaizen_hdl::memctl::params::MemParams;
+use kaizen_hdl::memctl::queue::DEPTH;
 use std::collections::VecDeque;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PagePolicy {
-    /// Rows stay open until a conflict or refresh closes them.
-    Open,
-    /// A row closes once no queued request hits it.
-    Closed,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RefreshMode {
-    /// REFab: every bank closed and refreshed at once, tRFCab.
-    AllBank,
-    /// REFpb: one bank at a time in round-robin order, the others keep
-    /// working; a full round pays one tREFI.
-    PerBank,
-}
+pub use kaizen_hdl::memctl::config::{PagePolicy, RefreshMode};
 
 #[derive(Clone, Debug)]
 pub struct SchedConfig {
@@ -45,6 +32,28 @@ pub struct SchedConfig {
     pub page: PagePolicy,
     pub map: MapScheme,
     pub refresh: RefreshMode,
+    /// Model the RTL's front end: one request accepted per cycle, and a
+    /// request whose address matches a queued one waits at the port (the
+    /// ideal front end takes every arrival its queue has room for).
+    pub hardware_front_end: bool,
+}
+
+impl SchedConfig {
+    /// The policy the RTL controller is built with, for comparing the two
+    /// on one trace.
+    pub fn for_hardware(c: &ControllerConfig) -> Self {
+        Self {
+            read_queue: DEPTH,
+            write_queue: DEPTH,
+            write_high: c.write_high as usize,
+            write_low: c.write_low as usize,
+            age_cap: u64::from(c.age_cap),
+            page: c.page,
+            map: c.map,
+            refresh: c.refresh,
+            hardware_front_end: true,
+        }
+    }
 }
 
 impl Default for SchedConfig {
@@ -58,6 +67,7 @@ impl Default for SchedConfig {
             page: PagePolicy::Open,
             map: MapScheme::BankGroupInterleaved,
             refresh: RefreshMode::AllBank,
+            hardware_front_end: false,
         }
     }
 }
@@ -197,8 +207,13 @@ pub fn schedule(p: &MemParams, cfg: &SchedConfig, requests: &[Request]) -> Resul
     let mut last_command = 0u64;
     let total = requests.len();
     // Run until every request is served, its data is off the bus, and the
-    // refreshes postponed so far are paid: efficiency then counts them.
-    while out.served.len() < total || now <= last_data || debt > 0 {
+    // refreshes postponed so far are paid (per-bank: the banks' refreshes
+    // due so far): efficiency then counts them.
+    let owed = |debt: i64, pb_owed: i64| match cfg.refresh {
+        RefreshMode::AllBank => debt,
+        RefreshMode::PerBank => pb_owed,
+    };
+    while out.served.len() < total || now <= last_data || owed(debt, pb_owed) > 0 {
         if now > 0 && now.is_multiple_of(u64::from(t.trefi)) {
             debt += 1;
         }
@@ -208,7 +223,14 @@ pub fn schedule(p: &MemParams, cfg: &SchedConfig, requests: &[Request]) -> Resul
             pb_owed += 1;
         }
         // Accept arrivals in order while their queue has room.
+        let mut accepted_now = 0;
         while let Some(r) = incoming.front() {
+            if cfg.hardware_front_end
+                && (accepted_now == 1 || reads.iter().chain(&writes).any(|o| o.req.addr == r.addr))
+            {
+                break;
+            }
+            accepted_now += 1;
             let (q, cap) = if r.write {
                 (&mut writes, cfg.write_queue)
             } else {
@@ -274,8 +296,7 @@ pub fn schedule(p: &MemParams, cfg: &SchedConfig, requests: &[Request]) -> Resul
         let mut issued: Option<Cmd> = None;
         // Per-bank mode: the next bank in turn is closed once nothing queued
         // hits it (or once too much is owed) and refreshed; others go on.
-        let pb_bank = (cfg.refresh == RefreshMode::PerBank && (pb_owed > 0 || (idle && debt > 0)))
-            .then_some(pb_next);
+        let pb_bank = (cfg.refresh == RefreshMode::PerBank && pb_owed > 0).then_some(pb_next);
         if let Some(i) = pb_bank {
             let bank = bank_of(i as u32, bpg);
             let b = &tm.banks[i];
