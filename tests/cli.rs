@@ -195,3 +195,133 @@ fn lint_without_emitted_files_says_what_to_run() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("kaizen emit --all"), "{}", stderr(&o));
 }
+
+#[test]
+fn sim_memctl_rejects_bad_arguments() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = include_str!("../hdl/presets/hbm3_6400.toml");
+    let inconsistent = dir.path().join("bad_trc.toml");
+    std::fs::write(&inconsistent, shipped.replace("trc = 78", "trc = 70")).unwrap();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--pattern", "zigzag"], "unknown pattern"),
+        (vec!["--requests", "0"], "--requests"),
+        (vec!["--backpressure", "1.5"], "--backpressure"),
+        (vec!["--page", "half"], "unknown page policy"),
+        (vec!["--refresh", "never"], "unknown refresh mode"),
+        (vec!["--map", "diagonal"], "unknown address map"),
+        (vec!["--preset", "ddr9"], "unknown preset"),
+        (vec!["--preset", "/nonexistent/p.toml"], "cannot read"),
+        (
+            vec!["--preset", inconsistent.to_str().unwrap()],
+            "tRC (70) < tRAS + tRP",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut full = vec!["sim", "memctl"];
+        full.extend(args.iter().copied());
+        let o = kaizen(&full);
+        let err = stderr(&o);
+        assert!(!o.status.success(), "{args:?} succeeded");
+        assert!(
+            err.contains(want),
+            "{args:?}: `{err}` does not say `{want}`"
+        );
+        assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    }
+}
+
+#[test]
+fn sim_memctl_on_a_geometry_the_rtl_lacks_needs_reference_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let preset = dir.path().join("big.toml");
+    let shipped = include_str!("../hdl/presets/hbm3_6400.toml");
+    std::fs::write(&preset, shipped.replace("rows = 16384", "rows = 32768")).unwrap();
+    let p = preset.to_str().unwrap();
+    let o = kaizen(&["sim", "memctl", "--preset", p, "--requests", "100"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--reference-only"), "{}", stderr(&o));
+    let o = kaizen(&[
+        "sim",
+        "memctl",
+        "--preset",
+        p,
+        "--requests",
+        "100",
+        "--reference-only",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn sim_memctl_runs_the_rtl_beside_the_reference() {
+    let o = kaizen(&[
+        "sim",
+        "memctl",
+        "--pattern",
+        "mixed",
+        "--requests",
+        "300",
+        "--backpressure",
+        "0.3",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("RTL (Verilator)"), "{out}");
+    let violations = out
+        .lines()
+        .find(|l| l.starts_with("timing violations"))
+        .expect("a violations line");
+    assert!(
+        violations.split_whitespace().skip(2).all(|v| v == "0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn sim_d2d_reports_and_refuses_bad_links() {
+    let o = kaizen(&[
+        "sim",
+        "d2d",
+        "--lanes",
+        "64",
+        "--ber",
+        "1e-6",
+        "--flits",
+        "500",
+        "--skew",
+        "3",
+        "--dead-lanes",
+        "3,7",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("flits lost                     0"), "{out}");
+    for (args, want) in [
+        (vec!["--lanes", "0"], "at least one lane"),
+        (
+            vec!["--lanes", "64", "--dead-lanes", "1,2,3,4,5"],
+            "only 4 spares",
+        ),
+        (
+            vec!["--lanes", "16", "--dead-lanes", "3,12"],
+            "neither half",
+        ),
+        (
+            vec!["--lanes", "16", "--dead-lanes", "40"],
+            "does not exist",
+        ),
+        (vec!["--ber", "2"], "--ber"),
+        (vec!["--flits", "0"], "--flits"),
+    ] {
+        let mut full = vec!["sim", "d2d"];
+        full.extend(args.iter().copied());
+        let o = kaizen(&full);
+        let err = stderr(&o);
+        assert!(!o.status.success(), "{args:?} succeeded");
+        assert!(
+            err.contains(want),
+            "{args:?}: `{err}` does not say `{want}`"
+        );
+        assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    }
+}

@@ -8,11 +8,12 @@ mod common;
 use common::*;
 use kaizen_hdl::catalog;
 use kaizen_hdl::memctl::config::{ControllerConfig, PagePolicy, RefreshMode};
-use kaizen_hdl::memctl::mapping::{capacity, MapScheme};
+use kaizen_hdl::memctl::mapping::{capacity, map, MapScheme};
 use kaizen_hdl::memctl::params::MemParams;
 use kaizen_hdl::memctl::queue::DEPTH;
 use kaizen_sim::bench::{Bench, Differential, Simulator};
 use kaizen_sim::memctl_bench::{run, BenchOptions, HwRun};
+use kaizen_sim::memctl_regress::{local_addr, stress};
 use kaizen_sim::models::memctl_reference::{schedule, Request, SchedConfig};
 use kaizen_sim::models::traffic::{trace, Pattern};
 use kaizen_sim::rust_hdl_sim::RustHdlSim;
@@ -65,16 +66,6 @@ struct Spec {
     gap: u16,
     data: u64,
     mask: u32,
-}
-
-/// Addresses a local stream reuses: a few rows of two banks, so rows hit,
-/// miss and conflict, and the same address recurs.
-fn local_addr(k: u8) -> u64 {
-    let col = u64::from(k % 8);
-    let row = u64::from((k / 8) % 3);
-    let bank = u64::from(k / 24) % 2;
-    // Row bits from 9 up, bank bits 7..8, column and group below (either map).
-    (row << 9) | (bank << 7) | col
 }
 
 fn specs() -> impl Strategy<Value = (Vec<Spec>, u8)> {
@@ -161,6 +152,53 @@ fn check_waits(p: &MemParams, cfg: &ControllerConfig, hw: &HwRun) -> Result<(), 
     }
 }
 
+/// The age cap's ordering guarantee: from the cycle a request is both the
+/// oldest of its queue and past the cap, no younger request of its queue to
+/// its bank is served before it.
+fn check_age_cap(
+    p: &MemParams,
+    cfg: &ControllerConfig,
+    reqs: &[Request],
+    hw: &HwRun,
+) -> Result<(), String> {
+    use std::collections::HashMap;
+    let cap = u64::from(cfg.age_cap);
+    let bank = |r: &Request| {
+        let l = map(cfg.map, &p.geometry, r.addr);
+        (l.group, l.bank)
+    };
+    let issued: HashMap<u32, u64> = hw.outcome.served.iter().map(|s| (s.id, s.issued)).collect();
+    let accepted = &hw.accepted;
+    // Requests of one queue in acceptance order (= request order).
+    for write in [false, true] {
+        let queue: Vec<&Request> = reqs.iter().filter(|r| r.write == write).collect();
+        let mut older_done = 0u64;
+        for (k, f) in queue.iter().enumerate() {
+            let (fa, fi) = (accepted[f.id as usize], issued[&f.id]);
+            // Commands show on the DFI a cycle after they are chosen.
+            let head_and_overdue = (fa + cap + 1).max(older_done) + 1;
+            older_done = older_done.max(fi);
+            if fi <= head_and_overdue {
+                continue;
+            }
+            // Only requests accepted before `f` was served can pass it.
+            if let Some(y) = queue[k + 1..]
+                .iter()
+                .take_while(|y| accepted[y.id as usize] < fi)
+                .find(|y| {
+                    bank(y) == bank(f) && issued[&y.id] > head_and_overdue && issued[&y.id] < fi
+                })
+            {
+                return Err(format!(
+                    "request {} (accepted {fa}, overdue at the head from {head_and_overdue}, served {fi}) was passed by the younger request {} to its bank, served {}",
+                    f.id, y.id, issued[&y.id]
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn random_streams(test: &str, cfg: ControllerConfig, cases: u32) {
     let p = preset();
     let bench = Mutex::new(model(&cfg));
@@ -173,7 +211,8 @@ fn random_streams(test: &str, cfg: ControllerConfig, cases: u32) {
         };
         let mut b = bench.lock().unwrap();
         let hw = run_traced(test, &mut b, &cfg, &reqs, &opt)?;
-        check_waits(&p, &cfg, &hw)
+        check_waits(&p, &cfg, &hw)?;
+        check_age_cap(&p, &cfg, &reqs, &hw)
     });
 }
 
@@ -196,7 +235,8 @@ fn random_streams_other_policy() {
 }
 
 /// At least 10^5 random requests per CI run: a long mixed stream (random
-/// and local addresses, bursts and gaps, back-pressure) with a printed seed.
+/// and local addresses, bursts and gaps, partial masks, back-pressure) with
+/// a printed seed. `kaizen regress memctl` runs 10^6 per policy.
 #[test]
 fn hundred_thousand_requests() {
     let seed = std::env::var("KAIZEN_SEED")
@@ -204,27 +244,8 @@ fn hundred_thousand_requests() {
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(rand::random::<u64>);
     eprintln!("hundred_thousand_requests: seed {seed} (replay with KAIZEN_SEED={seed})");
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let specs: Vec<Spec> = (0..100_000)
-        .map(|_| Spec {
-            write: rng.gen_bool(0.4),
-            local: rng.gen_bool(0.3).then(|| rng.gen_range(0..48)),
-            addr: rng.gen_range(0..capacity(&preset().geometry)),
-            gap: if rng.gen_bool(0.9) {
-                0
-            } else {
-                rng.gen_range(1..40)
-            },
-            data: rng.gen(),
-            mask: if rng.gen_bool(0.8) {
-                u32::MAX
-            } else {
-                rng.gen()
-            },
-        })
-        .collect();
     let cfg = ControllerConfig::default();
-    let reqs = requests(&specs);
+    let reqs = stress(&preset(), 100_000, seed);
     let opt = BenchOptions {
         backpressure: 0.2,
         seed,
@@ -234,6 +255,7 @@ fn hundred_thousand_requests() {
         .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     assert_eq!(hw.outcome.served.len(), 100_000);
     check_waits(&preset(), &cfg, &hw).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+    check_age_cap(&preset(), &cfg, &reqs, &hw).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     assert!(
         hw.outcome.refreshes > 0,
         "a run this long must refresh (seed {seed})"
@@ -339,6 +361,7 @@ fn age_cap_stops_row_hits_starving_a_request() {
         push(row0(c));
     }
     let hw = run(&mut model(&cfg), &p, &cfg, &reqs, &BenchOptions::default()).unwrap();
+    check_age_cap(&p, &cfg, &reqs, &hw).unwrap();
     let victim = hw.outcome.served.iter().find(|s| s.id == 4).unwrap();
     let wait = victim.issued - victim.accepted;
     let stream_end = hw.outcome.served.iter().map(|s| s.issued).max().unwrap();

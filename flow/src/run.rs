@@ -6,6 +6,7 @@ use crate::check::PortInfo;
 use crate::pdk::Pdk;
 use crate::reports::{parse_sta, parse_yosys_stat, version_line, CellReport, TimingReport};
 use crate::sdc::{self, Sdc};
+use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -90,12 +91,36 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
         ("KAIZEN_TIELO", pdk.tie_low()),
     ];
     let script = root.join("scripts/yosys_synth.tcl").display().to_string();
-    tool(
-        "yosys",
-        &["-q", "-c", &script],
-        &env,
-        &dir.join("synth.log"),
-    )?;
+    // Synthesis of a large block takes minutes: reuse the last netlist when
+    // the design, the script and every setting are unchanged.
+    let script_text =
+        std::fs::read_to_string(&script).map_err(|e| format!("cannot read {script}: {e}"))?;
+    let mut key = Sha256::new();
+    key.update(design.verilog.as_bytes());
+    key.update(script_text.as_bytes());
+    for (k, v) in &env {
+        key.update(format!("\0{k}={v}").as_bytes());
+    }
+    // The library itself, by size and modification time (it is large).
+    if let Ok(m) = std::fs::metadata(pdk.liberty()) {
+        key.update(format!("\0{}:{:?}", m.len(), m.modified().ok()).as_bytes());
+    }
+    let key = format!("{:x}", key.finalize());
+    let key_file = dir.join("synth.key");
+    let cached = netlist.exists()
+        && stat.exists()
+        && std::fs::read_to_string(&key_file).is_ok_and(|k| k == key);
+    if !cached {
+        let _ = std::fs::remove_file(&key_file);
+        tool(
+            "yosys",
+            &["-q", "-c", &script],
+            &env,
+            &dir.join("synth.log"),
+        )?;
+        std::fs::write(&key_file, &key)
+            .map_err(|e| format!("cannot write {}: {e}", key_file.display()))?;
+    }
     let text = std::fs::read_to_string(&stat)
         .map_err(|e| format!("cannot read {}: {e}", stat.display()))?;
     let cells = parse_yosys_stat(&text).map_err(|e| format!("{}: {e}", stat.display()))?;

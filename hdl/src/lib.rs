@@ -3,6 +3,7 @@
 //! the top blocks that are emitted, simulated and synthesised.
 
 pub mod catalog;
+pub mod d2d;
 pub mod emit;
 pub mod memctl;
 pub mod ports;

@@ -96,12 +96,18 @@ pub fn replay(
             ));
         }
     }
+    Ok(report(p, reqs, out))
+}
+
+/// Bandwidth, latency and row figures of a schedule (from the reference or
+/// from the hardware's command stream).
+pub fn report(p: &MemParams, reqs: &[Request], out: &Outcome) -> Report {
     let first = reqs.iter().map(|r| r.arrival).min().unwrap_or(0);
     // Latency from entering the controller's queue to the last data beat.
     let mut lat: Vec<u64> = out.served.iter().map(|s| s.done - s.accepted).collect();
     lat.sort_unstable();
     let efficiency = out.efficiency(first);
-    Ok(Report {
+    Report {
         efficiency,
         achieved_gbps: efficiency * p.peak_gbps(),
         mean_latency: lat.iter().sum::<u64>() as f64 / lat.len().max(1) as f64,
@@ -123,5 +129,5 @@ pub fn replay(
             / out.served.len().max(1) as f64,
         refreshes: out.refreshes,
         cycles: out.cycles,
-    })
+    }
 }

@@ -1,10 +1,16 @@
 //! `kaizen bench sim`: the same random FIFO stimulus on Verilator and on
-//! rust-hdl's simulator, timed, as cycles per second.
+//! rust-hdl's simulator, timed, as cycles per second; `kaizen bench memctl`:
+//! the memory controller's full bench on both.
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use kaizen_hdl::catalog;
+use kaizen_hdl::memctl::config::ControllerConfig;
+use kaizen_hdl::memctl::params::MemParams;
 use kaizen_sim::bench::{Bench, Simulator};
+use kaizen_sim::memctl_bench::{self, BenchOptions};
+use kaizen_sim::memctl_regress::stress;
+use kaizen_sim::models::memctl_reference::Request;
 use kaizen_sim::rust_hdl_sim::RustHdlSim;
 use kaizen_sim::verilator::VerilatorModel;
 use rand::{Rng, SeedableRng};
@@ -24,6 +30,17 @@ enum BenchWhat {
         /// Clock cycles per simulator.
         #[arg(long, default_value_t = 200_000)]
         cycles: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// The memory controller's bench (RTL + HBM device model + checks) on
+    /// stress traffic: Verilator, and rust-hdl on a shorter run.
+    Memctl {
+        #[arg(long, default_value_t = 100_000)]
+        requests: usize,
+        /// Requests for the (much slower) rust-hdl run.
+        #[arg(long, default_value_t = 300)]
+        rust_hdl_requests: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
@@ -54,7 +71,55 @@ fn drive<S: Simulator>(bench: &mut Bench<S>, cycles: u64, seed: u64) -> anyhow::
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let BenchWhat::Sim { cycles, seed } = args.what;
+    match args.what {
+        BenchWhat::Sim { cycles, seed } => fifo(cycles, seed),
+        BenchWhat::Memctl {
+            requests,
+            rust_hdl_requests,
+            seed,
+        } => memctl(requests, rust_hdl_requests, seed),
+    }
+}
+
+/// Cycles per second of a memory-controller bench run.
+fn memctl_rate<S: Simulator>(
+    bench: &mut Bench<S>,
+    p: &MemParams,
+    reqs: &[Request],
+) -> anyhow::Result<(f64, u64)> {
+    let cfg = ControllerConfig::default();
+    let start = Instant::now();
+    let hw = memctl_bench::run(bench, p, &cfg, reqs, &BenchOptions::default())
+        .map_err(anyhow::Error::msg)?;
+    Ok((
+        hw.outcome.cycles as f64 / start.elapsed().as_secs_f64(),
+        hw.outcome.cycles,
+    ))
+}
+
+fn memctl(requests: usize, rust_hdl_requests: usize, seed: u64) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        requests > 0 && rust_hdl_requests > 0,
+        "request counts must be at least 1"
+    );
+    let p = MemParams::preset(catalog::MEMCTL_PRESET).map_err(anyhow::Error::msg)?;
+    let cfg = ControllerConfig::default();
+    let e = catalog::emit_memctl(&p, &cfg).map_err(anyhow::Error::msg)?;
+    let mut v = Bench::new(VerilatorModel::new(&e).context("Verilator model")?)?;
+    let (rv, cv) = memctl_rate(&mut v, &p, &stress(&p, requests, seed))?;
+    let block = catalog::memctl_with(&p, &cfg).map_err(anyhow::Error::msg)?;
+    let mut r = Bench::new(RustHdlSim::new(block)?)?;
+    let (rr, cr) = memctl_rate(&mut r, &p, &stress(&p, rust_hdl_requests, seed))?;
+    println!(
+        "memory controller bench (RTL + HBM device model + checks), stress traffic, seed {seed}"
+    );
+    println!("  verilator  {rv:>14.0} cycles/s  ({requests} requests, {cv} cycles)");
+    println!("  rust-hdl   {rr:>14.0} cycles/s  ({rust_hdl_requests} requests, {cr} cycles)");
+    println!("  ratio      {:>14.1} x (verilator / rust-hdl)", rv / rr);
+    Ok(())
+}
+
+fn fifo(cycles: u64, seed: u64) -> anyhow::Result<()> {
     anyhow::ensure!(cycles > 0, "--cycles must be at least 1");
     let emitted =
         (catalog::find("fifo").map_err(anyhow::Error::msg)?.emit)().map_err(anyhow::Error::msg)?;

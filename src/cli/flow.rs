@@ -27,9 +27,10 @@ enum Step {
     Sta(StepArgs),
     /// Synthesis, then OpenROAD (or its ready-to-run scripts if OpenROAD is absent).
     Pnr(StepArgs),
-    /// Synthesis + STA of every block, written as the QoR baseline.
-    Baseline,
-    /// Synthesis + STA of every block, checked against the QoR baseline.
+    /// Synthesis + STA of the named blocks, written into the QoR baseline
+    /// (other blocks' entries are kept).
+    Baseline(Blocks),
+    /// Synthesis + STA of every block in the QoR baseline, checked against it.
     Gate,
 }
 
@@ -189,31 +190,41 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
                 }
             }
         }
-        Step::Baseline => {
+        Step::Baseline(blocks) => {
             let pdk = locate_pdk(&root, None)?;
-            let rows = all_qor(&root, &pdk)?;
+            let rows = blocks
+                .names()?
+                .iter()
+                .map(|b| synth_sta(&root, &pdk, b, true).map(|r| r.0))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let mut entries = match std::fs::read_to_string(root.join(BASELINE)) {
+                Ok(text) => {
+                    serde_json::from_str::<Baseline>(&text)
+                        .with_context(|| format!("{BASELINE}: not a QoR baseline"))?
+                        .blocks
+                }
+                Err(_) => Default::default(),
+            };
+            for q in &rows {
+                let slack = q
+                    .clocks
+                    .iter()
+                    .map(|c| c.worst_slack_ps)
+                    .fold(f64::INFINITY, f64::min);
+                entries.insert(
+                    q.block.clone(),
+                    BaselineEntry {
+                        area_um2: q.area_um2,
+                        cells_total: q.cells_total,
+                        worst_slack_ps: slack,
+                    },
+                );
+            }
             let baseline = Baseline {
                 area_tolerance_percent: 5.0,
                 vt: pdk.vt.clone(),
                 note: format!("{}; written by `kaizen flow baseline`", pdk.label()),
-                blocks: rows
-                    .iter()
-                    .map(|q| {
-                        let slack = q
-                            .clocks
-                            .iter()
-                            .map(|c| c.worst_slack_ps)
-                            .fold(f64::INFINITY, f64::min);
-                        (
-                            q.block.clone(),
-                            BaselineEntry {
-                                area_um2: q.area_um2,
-                                cells_total: q.cells_total,
-                                worst_slack_ps: slack,
-                            },
-                        )
-                    })
-                    .collect(),
+                blocks: entries,
             };
             write_atomically(
                 &root.join(BASELINE),
@@ -228,7 +239,15 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot read {BASELINE}"))?;
             let baseline: Baseline = serde_json::from_str(&text)
                 .with_context(|| format!("{BASELINE}: not a QoR baseline"))?;
-            let rows = all_qor(&root, &pdk)?;
+            let rows = baseline
+                .blocks
+                .keys()
+                .map(|b| {
+                    catalog::find(b)
+                        .map_err(|e| anyhow!("{BASELINE}: {e}"))
+                        .and_then(|_| synth_sta(&root, &pdk, b, true).map(|r| r.0))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
             print_table(&rows, &pdk);
             let failures: Vec<String> = rows.iter().flat_map(|q| gate(&baseline, q)).collect();
             if !failures.is_empty() {
@@ -241,11 +260,4 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-fn all_qor(root: &Path, pdk: &Pdk) -> anyhow::Result<Vec<Qor>> {
-    catalog::CATALOG
-        .iter()
-        .map(|e| synth_sta(root, pdk, e.name, true).map(|r| r.0))
-        .collect()
 }

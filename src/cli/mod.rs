@@ -5,6 +5,7 @@ mod emit;
 mod files;
 mod flow;
 mod lint;
+mod regress;
 mod sim;
 mod tools;
 
@@ -42,6 +43,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Simulate a block on generated traffic.
     Sim(sim::SimArgs),
+    /// Long regressions and mutation checks (not run by CI).
+    Regress(regress::RegressArgs),
     /// Check each block's SDC against its ports and clocks.
     CheckConstraints(Blocks),
     /// Synthesis, static timing and place-and-route on the open flow.
@@ -60,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench(args) => bench::run(args),
         Command::Sim(args) => sim::run(args),
+        Command::Regress(args) => regress::run_args(args),
         Command::CheckConstraints(blocks) => flow::check(&blocks),
         Command::Flow(args) => flow::run(args),
     }

@@ -142,8 +142,6 @@ pub fn timer_loads(p: &MemParams) -> Vec<(&'static str, i64)> {
         ("WL + burst + tWTR_S", c(t.wl) + bl + c(t.twtr_s) - 1),
         ("WL + burst + tWTR_L", c(t.wl) + bl + c(t.twtr_l) - 1),
         ("WL + burst + tWR", c(t.wl) + bl + c(t.twr) - 1),
-        ("RL + burst", c(t.rl) + bl - 1),
-        ("WL + burst", c(t.wl) + bl - 1),
         ("tRFCab", c(t.trfcab) - 1),
         ("tRFCpb", c(t.trfcpb) - 1),
     ]

@@ -14,7 +14,10 @@
 //! that may issue, else the oldest request whose ACT or PRE may issue. A
 //! queue head past the age cap is served first. Timing is kept as
 //! down-counters: a rule "B at least N cycles after A" loads N - 1 when A
-//! issues; B may issue at zero.
+//! issues; B may issue at zero. There is no data-bus counter: bursts cannot
+//! collide because tCCD_S covers a burst, tRTW + WL covers RL + burst, and
+//! tWTR runs from the end of write data (rules `MemParams::check` enforces);
+//! the device model still checks the bus.
 //!
 //! PHY side, DFI-style at a 1:1 frequency ratio: one command per CK on
 //! `dfi_cmd`/`dfi_bank`/`dfi_row`/`dfi_col` (registered), write data and
@@ -116,8 +119,6 @@ pub struct Memctl {
     c_act: Reg<Timer>,
     c_rd: Reg<Timer>,
     c_wr: Reg<Timer>,
-    /// Cycles until the data bus is free.
-    bus: Reg<Timer>,
     /// tFAW windows of the last four ACTs, newest first.
     faw: [Reg<Timer>; 4],
     ref_timer: Reg<Bits<14>>,
@@ -203,13 +204,8 @@ pub struct Memctl {
     k_wtr_s: Constant<Timer>,
     k_wtr_l: Constant<Timer>,
     k_wr_pre: Constant<Timer>,
-    k_rd_bus: Constant<Timer>,
-    k_wr_bus: Constant<Timer>,
     k_trfcab: Constant<Timer>,
     k_trfcpb: Constant<Timer>,
-    /// Latest bus occupancy at which a RD / WR may still issue.
-    k_rl: Constant<Timer>,
-    k_wl: Constant<Timer>,
     k_trefi_last: Constant<Bits<14>>,
     k_pb_last: Constant<Bits<14>>,
     k_max_post: Constant<Bits<4>>,
@@ -312,7 +308,6 @@ impl Memctl {
             c_act: Default::default(),
             c_rd: Default::default(),
             c_wr: Default::default(),
-            bus: Default::default(),
             faw: Default::default(),
             ref_timer: Default::default(),
             debt: Default::default(),
@@ -393,12 +388,8 @@ impl Memctl {
             k_wtr_s: load("WL + burst + tWTR_S"),
             k_wtr_l: load("WL + burst + tWTR_L"),
             k_wr_pre: load("WL + burst + tWR"),
-            k_rd_bus: load("RL + burst"),
-            k_wr_bus: load("WL + burst"),
             k_trfcab: load("tRFCab"),
             k_trfcpb: load("tRFCpb"),
-            k_rl: k(i64::from(t.rl)),
-            k_wl: k(i64::from(t.wl)),
             k_trefi_last: k(i64::from(t.trefi) - 1),
             k_pb_last: k(i64::from(t.trefi / BANKS as u32) - 1),
             k_max_post: k(i64::from(p.refresh.max_postponed)),
@@ -494,8 +485,6 @@ impl Logic for Memctl {
         self.c_rd.reset.next = self.reset.val();
         self.c_wr.clock.next = self.clock.val();
         self.c_wr.reset.next = self.reset.val();
-        self.bus.clock.next = self.clock.val();
-        self.bus.reset.next = self.reset.val();
         self.ref_timer.clock.next = self.clock.val();
         self.ref_timer.reset.next = self.reset.val();
         self.debt.clock.next = self.clock.val();
@@ -641,12 +630,8 @@ impl Logic for Memctl {
         self.wq.bank_pre_ok.next = self.v_pre_ok.val();
         self.rq.wanted.next = self.wanted.val();
         self.wq.wanted.next = self.wanted.val();
-        self.rq.chan_col_ok.next = !self.c_rd.q.val().any()
-            & (self.bus.q.val() <= self.k_rl.val())
-            & !self.rd_ids.full.val();
-        self.wq.chan_col_ok.next = !self.c_wr.q.val().any()
-            & (self.bus.q.val() <= self.k_wl.val())
-            & !self.wr_acks.full.val();
+        self.rq.chan_col_ok.next = !self.c_rd.q.val().any() & !self.rd_ids.full.val();
+        self.wq.chan_col_ok.next = !self.c_wr.q.val().any() & !self.wr_acks.full.val();
         self.rq.chan_act_ok.next = !self.c_act.q.val().any() & !self.faw[3].q.val().any();
         self.wq.chan_act_ok.next = !self.c_act.q.val().any() & !self.faw[3].q.val().any();
         self.rq.focus.next = self.focus_r.val();
@@ -847,16 +832,6 @@ impl Logic for Memctl {
         }
         if self.is_rd.val() & (self.c_wr.q.val() <= self.k_trtw.val()) {
             self.c_wr.d.next = self.k_trtw.val();
-        }
-        self.bus.d.next = self.bus.q.val();
-        if self.bus.q.val().any() {
-            self.bus.d.next = self.bus.q.val() - self.one_timer.val();
-        }
-        if self.is_rd.val() {
-            self.bus.d.next = self.k_rd_bus.val();
-        }
-        if self.is_wr.val() {
-            self.bus.d.next = self.k_wr_bus.val();
         }
         for f in 0..4 {
             self.faw[f].d.next = self.faw[f].q.val();

@@ -53,7 +53,7 @@ pub struct RequestQueue {
     pub bank_pre_ok: Signal<In, BankVec>,
     /// Some entry (in either queue) hits the bank's open row.
     pub wanted: Signal<In, BankVec>,
-    /// Channel-level timers (tCCD_S, tWTR_S / tRTW, data bus, credits).
+    /// Channel-level timers (tCCD_S, tWTR_S / tRTW) and response credits.
     pub chan_col_ok: Signal<In, Bit>,
     /// tRRD_S and tFAW.
     pub chan_act_ok: Signal<In, Bit>,

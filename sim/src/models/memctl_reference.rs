@@ -296,7 +296,12 @@ pub fn schedule(p: &MemParams, cfg: &SchedConfig, requests: &[Request]) -> Resul
         let mut issued: Option<Cmd> = None;
         // Per-bank mode: the next bank in turn is closed once nothing queued
         // hits it (or once too much is owed) and refreshed; others go on.
-        let pb_bank = (cfg.refresh == RefreshMode::PerBank && pb_owed > 0).then_some(pb_next);
+        // Round robin with the bank group fastest (the RTL's order): a
+        // bank-group-interleaved stream loses one group's bank at a time.
+        let pb_bank = (cfg.refresh == RefreshMode::PerBank && pb_owed > 0).then(|| {
+            let (group, bank) = (pb_next % ng, pb_next / ng);
+            group * bpg as usize + bank
+        });
         if let Some(i) = pb_bank {
             let bank = bank_of(i as u32, bpg);
             let b = &tm.banks[i];

@@ -3,6 +3,7 @@
 
 pub mod arbiter;
 pub mod channel;
+pub mod d2d_link;
 pub mod fifo;
 pub mod hbm;
 pub mod lfsr;

@@ -14,7 +14,7 @@ use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
 /// Bumped when the build recipe or the shim changes shape.
-const RECIPE: &str = "kaizen-verilator-v1";
+const RECIPE: &str = "kaizen-verilator-v2";
 const CXXFLAGS: &[&str] = &[
     "-O2",
     "-fPIC",
@@ -193,7 +193,7 @@ pub fn build_model(e: &Emitted) -> Result<PathBuf, SimError> {
         let v = work.join(e.file_name());
         std::fs::write(&v, &e.verilog)
             .map_err(|err| SimError::Build(format!("cannot write {}: {err}", v.display())))?;
-        std::fs::write(work.join("shim.cpp"), &shim)
+        std::fs::write(work.join("obj_shim.cpp"), &shim)
             .map_err(|err| SimError::Build(format!("cannot write shim: {err}")))?;
         let obj = work.join("obj");
         run(
@@ -223,21 +223,70 @@ pub fn build_model(e: &Emitted) -> Result<PathBuf, SimError> {
             .filter(|p| p.extension().is_some_and(|x| x == "cpp"))
             .collect();
         sources.sort();
+        // Large models split into many sources: compile them in parallel.
+        let objects = compile_parallel(tc, &obj, &sources)?;
         run(
             Command::new("g++")
                 .args(CXXFLAGS)
                 .arg("-shared")
-                .arg(format!("-I{}/include", tc.root.display()))
-                .arg(format!("-I{}/include/vltstd", tc.root.display()))
-                .arg("-I")
-                .arg(&obj)
-                .args(&sources)
-                .arg(work.join("shim.cpp"))
+                .args(&objects)
                 .args(&runtime)
                 .args(["-pthread", "-latomic", "-o"])
                 .arg(work.join("model.so")),
-            "g++ (model)",
+            "g++ (link model)",
         )
     })?;
     Ok(dir.join("model.so"))
+}
+
+/// Compiles the model's sources (and the shim, which verilating leaves
+/// beside them) on every core; returns the objects.
+fn compile_parallel(
+    tc: &Toolchain,
+    obj: &Path,
+    sources: &[PathBuf],
+) -> Result<Vec<PathBuf>, SimError> {
+    let mut all = sources.to_vec();
+    all.push(obj.parent().expect("obj has a parent").join("obj_shim.cpp"));
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let compile = |src: &PathBuf| {
+        let out = src.with_extension("o");
+        run(
+            Command::new("g++")
+                .args(CXXFLAGS)
+                .arg(format!("-I{}/include", tc.root.display()))
+                .arg(format!("-I{}/include/vltstd", tc.root.display()))
+                .arg("-I")
+                .arg(obj)
+                .arg("-c")
+                .arg(src)
+                .arg("-o")
+                .arg(&out),
+            &format!("g++ ({})", src.display()),
+        )
+        .map(|()| out)
+    };
+    let results: Vec<Result<PathBuf, SimError>> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = vec![];
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(src) = all.get(i) else { break };
+                        done.push((i, compile(src)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        let mut all_done: Vec<(usize, Result<PathBuf, SimError>)> = workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("compile worker"))
+            .collect();
+        all_done.sort_by_key(|(i, _)| *i);
+        all_done.into_iter().map(|(_, r)| r).collect()
+    });
+    results.into_iter().collect()
 }
