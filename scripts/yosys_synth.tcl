@@ -4,6 +4,7 @@
 #   KAIZEN_LIBERTY   cell library (.lib)    KAIZEN_NETLIST   netlist to write
 #   KAIZEN_STAT      cell/area report       KAIZEN_FLOP      dfflegalize cell spec
 #   KAIZEN_TIEHI / KAIZEN_TIELO  "cell pin" of the tie cells
+#   KAIZEN_CLOCK_PS  fastest clock period in ps (empty: map for area)
 yosys -import
 set lib $::env(KAIZEN_LIBERTY)
 
@@ -21,7 +22,15 @@ opt_merge
 opt_clean
 dfflibmap -liberty $lib
 opt_merge
-abc -liberty $lib
+# With a delay target ABC maps for delay (Yosys' own -D script), then
+# buffers high fan-out nets and sizes gates against the target, as a
+# timing-driven flow would before placement.
+if {[info exists ::env(KAIZEN_CLOCK_PS)] && $::env(KAIZEN_CLOCK_PS) ne ""} {
+    set d $::env(KAIZEN_CLOCK_PS)
+    abc -liberty $lib -script "+strash;&get,-n;&fraig,-x;&put;scorr;dc2;dretime;strash;&get,-n;&dch,-f;&nf,-D,$d;&put;buffer,-p;upsize,-D,$d;dnsize,-D,$d"
+} else {
+    abc -liberty $lib
+}
 # One tie cell per module, not one per tied pin.
 hilomap -singleton -hicell {*}$::env(KAIZEN_TIEHI) -locell {*}$::env(KAIZEN_TIELO)
 setundef -zero

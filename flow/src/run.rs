@@ -80,6 +80,13 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
         .map_err(|e| format!("cannot write {}: {e}", verilog.display()))?;
     let netlist = dir.join(format!("{}.netlist.v", design.top));
     let stat = dir.join("synth_stat.txt");
+    // ABC maps for delay (and buffers high fan-out nets) against the
+    // block's fastest clock; without a clock it maps for area.
+    let clock_ps = load_sdc(root, &design.block)
+        .ok()
+        .and_then(|(_, sdc)| fastest_period(&sdc))
+        .map(|p| format!("{p}"))
+        .unwrap_or_default();
     let env = [
         ("KAIZEN_VERILOG", verilog.display().to_string()),
         ("KAIZEN_TOP", design.top.clone()),
@@ -89,6 +96,7 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
         ("KAIZEN_FLOP", pdk.config.flop_legalize.clone()),
         ("KAIZEN_TIEHI", pdk.tie_high()),
         ("KAIZEN_TIELO", pdk.tie_low()),
+        ("KAIZEN_CLOCK_PS", clock_ps),
     ];
     let script = root.join("scripts/yosys_synth.tcl").display().to_string();
     // Synthesis of a large block takes minutes: reuse the last netlist when
@@ -238,4 +246,16 @@ pub fn pnr(
         &dir.join("openroad.log"),
     )?;
     Ok((dir, true))
+}
+
+/// The period of the block's fastest clock, in ps.
+pub fn fastest_period(sdc: &Sdc) -> Option<f64> {
+    sdc.commands
+        .iter()
+        .filter(|c| c.name == "create_clock")
+        .filter_map(|c| match c.flag_value("-period") {
+            Some(sdc::Arg::Word(w)) => w.parse::<f64>().ok(),
+            _ => None,
+        })
+        .reduce(f64::min)
 }

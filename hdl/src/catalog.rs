@@ -1,6 +1,7 @@
 //! The top blocks Kaizen emits, by name: each with its concrete parameters.
 //! A test, the CLI and the flow all find blocks here.
 
+use crate::d2d::deskew::{Deskew, DESKEW_LANES, DESKEW_MAX};
 use crate::emit::{emit, Emitted};
 use crate::memctl::config::ControllerConfig;
 use crate::memctl::controller::Memctl;
@@ -112,6 +113,10 @@ port_access!(Memctl {
         dfi_wrdata, dfi_wrmask, cnt_value
     ]
 });
+port_access!(Deskew {
+    inputs: [clock, reset, lanes_in, delays],
+    outputs: [lanes_out]
+});
 port_access!(ResetSync {
     inputs: [clock, async_reset],
     outputs: [sync_reset]
@@ -166,6 +171,21 @@ pub const CATALOG: &[CatalogEntry] = &[
         name: "crc32",
         summary: "CRC-32/ISO-HDLC generator/checker, 64 bits per clock",
         emit: || emit_connected("crc32", crc32(), crc_params(&CRC32_ISO_HDLC, 64)),
+    },
+    CatalogEntry {
+        name: "deskew",
+        summary: "die-to-die lane deskew, 16 lanes x 8 bits, 0..15 clocks per lane",
+        emit: || {
+            emit_connected(
+                "deskew",
+                Deskew::default(),
+                params(&[
+                    ("lanes", DESKEW_LANES.to_string()),
+                    ("bits_per_lane", "8".into()),
+                    ("max_delay", DESKEW_MAX.to_string()),
+                ]),
+            )
+        },
     },
     CatalogEntry {
         name: "fifo",
