@@ -217,16 +217,7 @@ fn sim_memctl_rejects_bad_arguments() {
         ),
     ];
     for (args, want) in cases {
-        let mut full = vec!["sim", "memctl"];
-        full.extend(args.iter().copied());
-        let o = kaizen(&full);
-        let err = stderr(&o);
-        assert!(!o.status.success(), "{args:?} succeeded");
-        assert!(
-            err.contains(want),
-            "{args:?}: `{err}` does not say `{want}`"
-        );
-        assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+        assert_refused(&["sim", "memctl"], &args, want);
     }
 }
 
@@ -313,15 +304,19 @@ fn sim_d2d_reports_and_refuses_bad_links() {
         (vec!["--ber", "2"], "--ber"),
         (vec!["--flits", "0"], "--flits"),
     ] {
-        let mut full = vec!["sim", "d2d"];
-        full.extend(args.iter().copied());
-        let o = kaizen(&full);
-        let err = stderr(&o);
-        assert!(!o.status.success(), "{args:?} succeeded");
-        assert!(
-            err.contains(want),
-            "{args:?}: `{err}` does not say `{want}`"
-        );
-        assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+        assert_refused(&["sim", "d2d"], &args, want);
     }
+}
+
+/// `kaizen <command> <args>` fails, says `want`, and does not panic.
+fn assert_refused(command: &[&str], args: &[&str], want: &str) {
+    let full: Vec<&str> = command.iter().chain(args).copied().collect();
+    let o = kaizen(&full);
+    let err = stderr(&o);
+    assert!(!o.status.success(), "{args:?} succeeded");
+    assert!(
+        err.contains(want),
+        "{args:?}: `{err}` does not say `{want}`"
+    );
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
 }

@@ -12,7 +12,7 @@ use kaizen_hdl::memctl::mapping::{capacity, map, MapScheme};
 use kaizen_hdl::memctl::params::MemParams;
 use kaizen_hdl::memctl::queue::DEPTH;
 use kaizen_sim::bench::{Bench, Differential, Simulator};
-use kaizen_sim::memctl_bench::{run, BenchOptions, HwRun};
+use kaizen_sim::memctl_bench::{run, verilator_bench, BenchOptions, HwRun};
 use kaizen_sim::memctl_regress::{local_addr, stress};
 use kaizen_sim::models::memctl_reference::{schedule, Request, SchedConfig};
 use kaizen_sim::models::traffic::{trace, Pattern};
@@ -29,8 +29,7 @@ fn preset() -> MemParams {
 
 /// One Verilator model per configuration, built once per test binary.
 fn model(cfg: &ControllerConfig) -> Bench<VerilatorModel> {
-    let e = catalog::emit_memctl(&preset(), cfg).unwrap_or_else(|e| panic!("{e}"));
-    Bench::new(VerilatorModel::new(&e).unwrap_or_else(|e| panic!("{e}"))).unwrap()
+    verilator_bench(&preset(), cfg).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Runs `reqs`; on failure re-runs with a VCD and names it.

@@ -11,6 +11,8 @@
 use crate::bench::{Bench, PortId, Simulator};
 use crate::models::hbm::{Bank, Cmd, HbmDevice, Violation};
 use crate::models::memctl_reference::{Outcome, Request, RowOutcome, Served};
+use crate::verilator::VerilatorModel;
+use kaizen_hdl::catalog;
 use kaizen_hdl::memctl::config::{ControllerConfig, RefreshMode};
 use kaizen_hdl::memctl::controller::{
     CounterSel, CMD_ACT, CMD_NOP, CMD_PRE, CMD_RD, CMD_REFAB, CMD_REFPB, CMD_WR,
@@ -20,6 +22,17 @@ use kaizen_hdl::memctl::params::MemParams;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{HashMap, VecDeque};
+
+/// The controller for `p` and `cfg` on Verilator (built once, then cached),
+/// ready for [`run`].
+pub fn verilator_bench(
+    p: &MemParams,
+    cfg: &ControllerConfig,
+) -> Result<Bench<VerilatorModel>, String> {
+    let e = catalog::emit_memctl(p, cfg)?;
+    let model = VerilatorModel::new(&e).map_err(|e| e.to_string())?;
+    Bench::new(model).map_err(|e| e.to_string())
+}
 
 /// Request tags are 8 bits: a request waits while an earlier one with its
 /// tag is still outstanding.
@@ -140,8 +153,8 @@ fn words_to_bytes(words: &[u64], n: usize) -> Vec<u8> {
         .collect()
 }
 
-/// The controller's bank index is {bank, bank group}.
-fn bank_of(index: u64) -> Bank {
+/// The controller's DFI bank index is {bank, bank group}.
+fn bank_from_dfi(index: u64) -> Bank {
     Bank {
         group: (index & 3) as u32,
         bank: (index >> 2) as u32,
@@ -151,7 +164,7 @@ fn bank_of(index: u64) -> Bank {
 /// The DFI command of this cycle as a device command.
 fn decode<S: Simulator>(b: &mut Bench<S>, p: &Ports, bytes: usize) -> Result<Option<Cmd>, String> {
     let op = b.get_id(p.dfi_cmd);
-    let bank = bank_of(b.get_id(p.dfi_bank));
+    let bank = bank_from_dfi(b.get_id(p.dfi_bank));
     let row = b.get_id(p.dfi_row) as u32;
     let col = b.get_id(p.dfi_col) as u32;
     Ok(match op {
@@ -292,22 +305,23 @@ pub fn run<S: Simulator>(
                 accepted[i] = now;
                 outstanding_tag[(r.id % TAGS) as usize] = true;
                 in_flight.insert(r.id % TAGS, i);
+                // What the address holds once every earlier request is done.
+                let l = map(cfg.map, &p.geometry, r.addr);
+                let bank = Bank {
+                    group: l.group,
+                    bank: l.bank,
+                };
+                let held = memory
+                    .entry(r.addr)
+                    .or_insert_with(|| dev.initial_pattern(bank, l.row, l.col));
                 if r.write {
-                    let old = memory.entry(r.addr).or_insert_with(|| {
-                        let l = map(cfg.map, &p.geometry, r.addr);
-                        dev.initial_pattern(bank_of_loc(l.group, l.bank), l.row, l.col)
-                    });
                     for (k, on) in r.mask.iter().enumerate() {
                         if *on {
-                            old[k] = r.data[k];
+                            held[k] = r.data[k];
                         }
                     }
                 } else {
-                    let l = map(cfg.map, &p.geometry, r.addr);
-                    let want = memory.get(&r.addr).cloned().unwrap_or_else(|| {
-                        dev.initial_pattern(bank_of_loc(l.group, l.bank), l.row, l.col)
-                    });
-                    expect.insert(i, want);
+                    expect.insert(i, held.clone());
                 }
                 next += 1;
                 last_progress = now;
@@ -388,10 +402,6 @@ pub fn run<S: Simulator>(
         counters,
         accepted,
     })
-}
-
-fn bank_of_loc(group: u32, bank: u32) -> Bank {
-    Bank { group, bank }
 }
 
 fn kind(write: bool) -> &'static str {

@@ -104,8 +104,9 @@ fn memctl(requests: usize, rust_hdl_requests: usize, seed: u64) -> anyhow::Resul
     );
     let p = MemParams::preset(catalog::MEMCTL_PRESET).map_err(anyhow::Error::msg)?;
     let cfg = ControllerConfig::default();
-    let e = catalog::emit_memctl(&p, &cfg).map_err(anyhow::Error::msg)?;
-    let mut v = Bench::new(VerilatorModel::new(&e).context("Verilator model")?)?;
+    let mut v = memctl_bench::verilator_bench(&p, &cfg)
+        .map_err(anyhow::Error::msg)
+        .context("Verilator model")?;
     let (rv, cv) = memctl_rate(&mut v, &p, &stress(&p, requests, seed))?;
     let block = catalog::memctl_with(&p, &cfg).map_err(anyhow::Error::msg)?;
     let mut r = Bench::new(RustHdlSim::new(block)?)?;

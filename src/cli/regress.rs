@@ -9,10 +9,8 @@ use kaizen_hdl::catalog;
 use kaizen_hdl::memctl::config::{ControllerConfig, PagePolicy, RefreshMode};
 use kaizen_hdl::memctl::mapping::MapScheme;
 use kaizen_hdl::memctl::params::MemParams;
-use kaizen_sim::bench::Bench;
-use kaizen_sim::memctl_bench::{run, BenchOptions};
+use kaizen_sim::memctl_bench::{run, verilator_bench, BenchOptions};
 use kaizen_sim::memctl_regress::{mutants, stress, teeth_traces};
-use kaizen_sim::verilator::VerilatorModel;
 use std::time::Instant;
 
 #[derive(Args)]
@@ -34,11 +32,6 @@ enum RegressWhat {
         #[arg(long)]
         teeth: bool,
     },
-}
-
-fn bench_for(p: &MemParams, cfg: &ControllerConfig) -> anyhow::Result<Bench<VerilatorModel>> {
-    let e = catalog::emit_memctl(p, cfg).map_err(anyhow::Error::msg)?;
-    Ok(Bench::new(VerilatorModel::new(&e)?)?)
 }
 
 pub fn run_args(args: RegressArgs) -> anyhow::Result<()> {
@@ -71,7 +64,7 @@ pub fn run_args(args: RegressArgs) -> anyhow::Result<()> {
     ];
     let reqs = stress(&p, requests, seed);
     for (name, cfg) in policies {
-        let mut b = bench_for(&p, &cfg)?;
+        let mut b = verilator_bench(&p, &cfg).map_err(anyhow::Error::msg)?;
         let opt = BenchOptions {
             backpressure: 0.2,
             seed,
@@ -96,7 +89,7 @@ fn run_teeth(p: &MemParams, seed: u64) -> anyhow::Result<()> {
     let traces = teeth_traces(p, seed);
     let mut survivors = vec![];
     for m in mutants(p) {
-        let mut b = bench_for(&m.controller_params, &m.config)?;
+        let mut b = verilator_bench(&m.controller_params, &m.config).map_err(anyhow::Error::msg)?;
         let caught = traces.iter().find_map(|(name, reqs)| {
             run(
                 &mut b,

@@ -102,7 +102,7 @@ impl ControllerConfig {
                 self.age_cap
             ));
         }
-        for (name, value) in timer_loads(p) {
+        for (name, value) in TimerLoads::of(p).named() {
             if !(0..512).contains(&value) {
                 return Err(format!(
                     "timing {name} needs a counter load of {value} cycles; the controller's timing counters hold 0 ..= 511"
@@ -122,27 +122,76 @@ impl ControllerConfig {
 
 /// Every timing counter's load value: a rule "B at least N cycles after A"
 /// loads N - 1 when A issues, so B may issue when the counter reads zero.
-pub fn timer_loads(p: &MemParams) -> Vec<(&'static str, i64)> {
-    let t = &p.timing;
-    let bl = i64::from(p.burst_cycles());
-    let c = |v: u32| i64::from(v);
-    vec![
-        ("tRCD_RD", c(t.trcd_rd) - 1),
-        ("tRCD_WR", c(t.trcd_wr) - 1),
-        ("tRAS", c(t.tras) - 1),
-        ("tRC", c(t.trc) - 1),
-        ("tRP", c(t.trp) - 1),
-        ("tRRD_S", c(t.trrd_s) - 1),
-        ("tRRD_L", c(t.trrd_l) - 1),
-        ("tFAW", c(t.tfaw) - 1),
-        ("tCCD_S", c(t.tccd_s) - 1),
-        ("tCCD_L", c(t.tccd_l) - 1),
-        ("tRTW", c(t.trtw) - 1),
-        ("tRTP", c(t.trtp) - 1),
-        ("WL + burst + tWTR_S", c(t.wl) + bl + c(t.twtr_s) - 1),
-        ("WL + burst + tWTR_L", c(t.wl) + bl + c(t.twtr_l) - 1),
-        ("WL + burst + tWR", c(t.wl) + bl + c(t.twr) - 1),
-        ("tRFCab", c(t.trfcab) - 1),
-        ("tRFCpb", c(t.trfcpb) - 1),
-    ]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimerLoads {
+    pub trcd_rd: i64,
+    pub trcd_wr: i64,
+    pub tras: i64,
+    pub trc: i64,
+    pub trp: i64,
+    pub trrd_s: i64,
+    pub trrd_l: i64,
+    pub tfaw: i64,
+    pub tccd_s: i64,
+    pub tccd_l: i64,
+    pub trtw: i64,
+    pub trtp: i64,
+    /// Write to read: counted from the WR, so WL + burst + tWTR.
+    pub wtr_s: i64,
+    pub wtr_l: i64,
+    /// Write to precharge: WL + burst + tWR.
+    pub wr_pre: i64,
+    pub trfcab: i64,
+    pub trfcpb: i64,
+}
+
+impl TimerLoads {
+    pub fn of(p: &MemParams) -> Self {
+        let t = &p.timing;
+        let bl = i64::from(p.burst_cycles());
+        let c = |v: u32| i64::from(v);
+        let after_write = c(t.wl) + bl;
+        Self {
+            trcd_rd: c(t.trcd_rd) - 1,
+            trcd_wr: c(t.trcd_wr) - 1,
+            tras: c(t.tras) - 1,
+            trc: c(t.trc) - 1,
+            trp: c(t.trp) - 1,
+            trrd_s: c(t.trrd_s) - 1,
+            trrd_l: c(t.trrd_l) - 1,
+            tfaw: c(t.tfaw) - 1,
+            tccd_s: c(t.tccd_s) - 1,
+            tccd_l: c(t.tccd_l) - 1,
+            trtw: c(t.trtw) - 1,
+            trtp: c(t.trtp) - 1,
+            wtr_s: after_write + c(t.twtr_s) - 1,
+            wtr_l: after_write + c(t.twtr_l) - 1,
+            wr_pre: after_write + c(t.twr) - 1,
+            trfcab: c(t.trfcab) - 1,
+            trfcpb: c(t.trfcpb) - 1,
+        }
+    }
+
+    /// Each load with the rule it counts, for error messages.
+    pub fn named(&self) -> [(&'static str, i64); 17] {
+        [
+            ("tRCD_RD", self.trcd_rd),
+            ("tRCD_WR", self.trcd_wr),
+            ("tRAS", self.tras),
+            ("tRC", self.trc),
+            ("tRP", self.trp),
+            ("tRRD_S", self.trrd_s),
+            ("tRRD_L", self.trrd_l),
+            ("tFAW", self.tfaw),
+            ("tCCD_S", self.tccd_s),
+            ("tCCD_L", self.tccd_l),
+            ("tRTW", self.trtw),
+            ("tRTP", self.trtp),
+            ("WL + burst + tWTR_S", self.wtr_s),
+            ("WL + burst + tWTR_L", self.wtr_l),
+            ("WL + burst + tWR", self.wr_pre),
+            ("tRFCab", self.trfcab),
+            ("tRFCpb", self.trfcpb),
+        ]
+    }
 }

@@ -28,7 +28,7 @@
 //! counters scaled to controller clocks with the slot recorded, and the
 //! write data split into two beats.
 
-use super::config::{timer_loads, ControllerConfig, PagePolicy, RefreshMode};
+use super::config::{ControllerConfig, PagePolicy, RefreshMode, TimerLoads};
 use super::mapping::MapScheme;
 use super::params::MemParams;
 use super::queue::RequestQueue;
@@ -261,8 +261,7 @@ impl Memctl {
     /// error. `p` is taken as given (not re-checked for JEDEC consistency),
     /// so a test can build a controller with one rule shortened.
     pub fn new(p: &MemParams, cfg: &ControllerConfig) -> Self {
-        let loads: std::collections::HashMap<_, _> = timer_loads(p).into_iter().collect();
-        let load = |name: &str| k::<9>(loads[name]);
+        let l = TimerLoads::of(p);
         let t = &p.timing;
         Self {
             clock: Default::default(),
@@ -373,23 +372,23 @@ impl Memctl {
             is_refab: Default::default(),
             is_refpb: Default::default(),
             rsp_read: Default::default(),
-            k_trcd_rd: load("tRCD_RD"),
-            k_trcd_wr: load("tRCD_WR"),
-            k_tras: load("tRAS"),
-            k_trc: load("tRC"),
-            k_trp: load("tRP"),
-            k_trrd_s: load("tRRD_S"),
-            k_trrd_l: load("tRRD_L"),
-            k_tfaw: load("tFAW"),
-            k_tccd_s: load("tCCD_S"),
-            k_tccd_l: load("tCCD_L"),
-            k_trtw: load("tRTW"),
-            k_trtp: load("tRTP"),
-            k_wtr_s: load("WL + burst + tWTR_S"),
-            k_wtr_l: load("WL + burst + tWTR_L"),
-            k_wr_pre: load("WL + burst + tWR"),
-            k_trfcab: load("tRFCab"),
-            k_trfcpb: load("tRFCpb"),
+            k_trcd_rd: k(l.trcd_rd),
+            k_trcd_wr: k(l.trcd_wr),
+            k_tras: k(l.tras),
+            k_trc: k(l.trc),
+            k_trp: k(l.trp),
+            k_trrd_s: k(l.trrd_s),
+            k_trrd_l: k(l.trrd_l),
+            k_tfaw: k(l.tfaw),
+            k_tccd_s: k(l.tccd_s),
+            k_tccd_l: k(l.tccd_l),
+            k_trtw: k(l.trtw),
+            k_trtp: k(l.trtp),
+            k_wtr_s: k(l.wtr_s),
+            k_wtr_l: k(l.wtr_l),
+            k_wr_pre: k(l.wr_pre),
+            k_trfcab: k(l.trfcab),
+            k_trfcpb: k(l.trfcpb),
             k_trefi_last: k(i64::from(t.trefi) - 1),
             k_pb_last: k(i64::from(t.trefi / BANKS as u32) - 1),
             k_max_post: k(i64::from(p.refresh.max_postponed)),

@@ -342,17 +342,15 @@ pub fn run(cfg: &LinkConfig, payloads: &[Vec<u8>]) -> Result<LinkReport, String>
             b_sending = None;
         }
         // A receives acknowledges.
-        if let Some(f) = ba.clock(&bslice) {
-            if crc_ok(&f) && f[3] & FLAG_ACK != 0 {
+        if let Some(f) = ba.clock(&bslice).filter(|f| crc_ok(f)) {
+            if f[3] & FLAG_ACK != 0 {
                 let acked = unwrap_seq(tx.base, f[2]) + 1;
                 if acked > tx.base && acked <= tx.next {
                     tx.base = acked;
                     tx.last_progress = now;
                 }
-                if f[3] & FLAG_NAK != 0 {
-                    tx.replay = Some(tx.base);
-                }
-            } else if crc_ok(&f) && f[3] & FLAG_NAK != 0 {
+            }
+            if f[3] & FLAG_NAK != 0 {
                 tx.replay = Some(tx.base);
             }
         }
