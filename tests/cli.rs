@@ -270,6 +270,7 @@ fn sim_memctl_runs_the_rtl_beside_the_reference() {
 
 #[test]
 fn sim_d2d_reports_and_refuses_bad_links() {
+    // The advanced package: the reference only.
     let o = kaizen(&[
         "sim",
         "d2d",
@@ -283,16 +284,51 @@ fn sim_d2d_reports_and_refuses_bad_links() {
         "3",
         "--dead-lanes",
         "3,7",
+        "--reference-only",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("flits lost                     0"), "{out}");
+    assert_eq!(row(&out, "flits lost"), ["-", "0"], "{out}");
+    // The standard package on the RTL, degraded by a broken lane, traced.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vcd = dir.path().join("link.vcd");
+    let o = kaizen(&[
+        "sim",
+        "d2d",
+        "--flits",
+        "300",
+        "--ber",
+        "1e-5",
+        "--skew",
+        "6",
+        "--dead-lanes",
+        "2",
+        "--vcd",
+        vcd.to_str().expect("utf-8 path"),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(row(&out, "flits lost"), ["0", "0"], "{out}");
+    assert_eq!(row(&out, "corrupted deliveries"), ["0", "0"], "{out}");
+    assert_eq!(row(&out, "lanes in use"), ["8", "(degr.)", "8"], "{out}");
+    assert!(
+        row(&out, "training time")[0].parse::<u64>().is_ok(),
+        "{out}"
+    );
+    assert!(vcd.exists() && dir.path().join("link.b.vcd").exists());
     for (args, want) in [
         (vec!["--lanes", "0"], "at least one lane"),
         (
-            vec!["--lanes", "64", "--dead-lanes", "1,2,3,4,5"],
+            vec![
+                "--lanes",
+                "64",
+                "--dead-lanes",
+                "1,2,3,4,5",
+                "--reference-only",
+            ],
             "only 4 spares",
         ),
+        (vec!["--lanes", "64"], "--reference-only"),
         (
             vec!["--lanes", "16", "--dead-lanes", "3,12"],
             "neither half",
@@ -301,11 +337,22 @@ fn sim_d2d_reports_and_refuses_bad_links() {
             vec!["--lanes", "16", "--dead-lanes", "40"],
             "does not exist",
         ),
+        (vec!["--skew", "16"], "beyond"),
+        (vec!["--lane-dies", "5"], "LANE@CLOCK"),
+        (vec!["--lane-dies", "16@100"], "does not exist"),
         (vec!["--ber", "2"], "--ber"),
         (vec!["--flits", "0"], "--flits"),
     ] {
         assert_refused(&["sim", "d2d"], &args, want);
     }
+}
+
+/// The values of a `kaizen sim d2d` table row, after its name.
+fn row<'a>(out: &'a str, name: &str) -> Vec<&'a str> {
+    out.lines()
+        .find_map(|l| l.trim_start().strip_prefix(name))
+        .map(|rest| rest.split_whitespace().collect())
+        .unwrap_or_default()
 }
 
 /// `kaizen <command> <args>` fails, says `want`, and does not panic.

@@ -2,6 +2,8 @@
 //! A test, the CLI and the flow all find blocks here.
 
 use crate::d2d::deskew::{Deskew, DESKEW_LANES, DESKEW_MAX};
+use crate::d2d::phy::D2dPhy;
+use crate::d2d::protocol as d2d;
 use crate::emit::{emit, Emitted};
 use crate::memctl::config::ControllerConfig;
 use crate::memctl::controller::Memctl;
@@ -73,6 +75,29 @@ fn memctl_params(p: &MemParams, cfg: &ControllerConfig) -> BTreeMap<String, Stri
     ])
 }
 
+/// Emits the PHY; the teeth runs build mutants.
+pub fn emit_d2d_phy(mutation: d2d::Mutation) -> Result<Emitted, String> {
+    let mut p = d2d_phy_params();
+    if mutation != d2d::Mutation::None {
+        p.insert("mutation".into(), mutation.name().into());
+    }
+    emit_connected("d2d_phy", D2dPhy::new(mutation), p)
+}
+
+fn d2d_phy_params() -> BTreeMap<String, String> {
+    params(&[
+        ("package", "standard".into()),
+        ("lanes", d2d::LANES.to_string()),
+        ("bits_per_lane", d2d::LANE_BITS.to_string()),
+        ("flit_bytes", crate::d2d::flit::FLIT_BYTES.to_string()),
+        ("crc", crate::d2d::flit_crc::FLIT_CRC.name.to_string()),
+        ("replay_slots", d2d::REPLAY_SLOTS.to_string()),
+        ("max_skew", d2d::MAX_SKEW.to_string()),
+        ("ack_timeout", d2d::ACK_TIMEOUT.to_string()),
+        ("retrain_after", d2d::RETRAIN_AFTER.to_string()),
+    ])
+}
+
 pub fn reset_sync() -> ResetSync {
     ResetSync::default()
 }
@@ -116,6 +141,13 @@ port_access!(Memctl {
 port_access!(Deskew {
     inputs: [clock, reset, lanes_in, delays],
     outputs: [lanes_out]
+});
+port_access!(D2dPhy {
+    inputs: [clock, reset, tx_valid, tx_word, lanes_in, sb_in],
+    outputs: [
+        tx_ready, rx_valid, rx_first, rx_word, lanes_out, sb_out, state, rx_mode, tx_mode,
+        lanes_good, crc_errors, replays, retrains, rx_verdict, rx_crc_ok
+    ]
 });
 port_access!(ResetSync {
     inputs: [clock, async_reset],
@@ -171,6 +203,11 @@ pub const CATALOG: &[CatalogEntry] = &[
         name: "crc32",
         summary: "CRC-32/ISO-HDLC generator/checker, 64 bits per clock",
         emit: || emit_connected("crc32", crc32(), crc_params(&CRC32_ISO_HDLC, 64)),
+    },
+    CatalogEntry {
+        name: "d2d_phy",
+        summary: "die-to-die PHY, UCIe-class standard package: 16 lanes, 256 B flits, CRC-32, replay, training, lane repair",
+        emit: || emit_d2d_phy(d2d::Mutation::None),
     },
     CatalogEntry {
         name: "deskew",

@@ -3,6 +3,9 @@
 //! checked against.
 
 pub mod bench;
+pub mod d2d_bench;
+pub mod d2d_monitor;
+pub mod d2d_regress;
 pub mod memctl_bench;
 pub mod memctl_check;
 pub mod memctl_regress;

@@ -44,6 +44,16 @@ enum BenchWhat {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// The die-to-die link: payload efficiency versus BER on the PHY RTL
+    /// (16 lanes, two dies on Verilator) and the reference (16 and 64
+    /// lanes), and the RTL bench's speed.
+    D2d {
+        /// Flits per run.
+        #[arg(long, default_value_t = 20_000)]
+        flits: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 /// Drives `cycles` cycles of random push/pop; returns (seconds, checksum of
@@ -73,6 +83,7 @@ fn drive<S: Simulator>(bench: &mut Bench<S>, cycles: u64, seed: u64) -> anyhow::
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.what {
         BenchWhat::Sim { cycles, seed } => fifo(cycles, seed),
+        BenchWhat::D2d { flits, seed } => d2d(flits, seed),
         BenchWhat::Memctl {
             requests,
             rust_hdl_requests,
@@ -140,5 +151,63 @@ fn fifo(cycles: u64, seed: u64) -> anyhow::Result<()> {
     println!("  verilator  {rv:>14.0} cycles/s");
     println!("  rust-hdl   {rr:>14.0} cycles/s");
     println!("  ratio      {:>14.1} x (verilator / rust-hdl)", rv / rr);
+    Ok(())
+}
+
+/// Efficiency versus BER: the table in README.md.
+fn d2d(flits: u64, seed: u64) -> anyhow::Result<()> {
+    use kaizen_hdl::d2d::params::LinkParams;
+    use kaizen_sim::d2d_bench::{self, payload, PhyConfig};
+    use kaizen_sim::models::d2d_link::{run as reference, LinkConfig};
+    if flits == 0 {
+        anyhow::bail!("--flits must be at least 1");
+    }
+    let payloads: Vec<Vec<u8>> = (0..flits).map(|i| payload(seed, i).to_vec()).collect();
+    println!("{flits} flits per run, seed {seed}; payload efficiency (theoretical 96.9 %)");
+    println!(
+        "{:>8} {:>16} {:>14} {:>14} {:>10} {:>12}",
+        "BER", "RTL 16 lanes", "ref 16 lanes", "ref 64 lanes", "replays", "RTL clk/s"
+    );
+    let (mut clocks, mut secs) = (0u64, 0f64);
+    for ber in [0.0, 1e-9, 1e-6, 1e-4] {
+        let hw = d2d_bench::run(&PhyConfig {
+            ber,
+            ..PhyConfig::new(flits, seed)
+        })
+        .map_err(anyhow::Error::msg)?;
+        // The run's own speed (model build and training excluded).
+        clocks += hw.clocks;
+        secs += hw.clocks as f64 / hw.cycles_per_second;
+        let sw = |params: LinkParams| {
+            reference(
+                &LinkConfig {
+                    ber,
+                    seed,
+                    ..LinkConfig::new(params)
+                },
+                &payloads,
+            )
+            .map_err(anyhow::Error::msg)
+        };
+        let s16 = sw(LinkParams::standard())?;
+        let s64 = sw(LinkParams::advanced())?;
+        println!(
+            "{:>8} {:>14.1} % {:>12.1} % {:>12.1} % {:>10} {:>12.0}",
+            if ber == 0.0 {
+                "0".to_string()
+            } else {
+                format!("{ber:e}")
+            },
+            100.0 * hw.efficiency,
+            100.0 * s16.efficiency,
+            100.0 * s64.efficiency,
+            hw.replays,
+            hw.cycles_per_second
+        );
+    }
+    println!(
+        "Verilator: {:.0} link clocks/s overall (two PHY models + channel model + checks)",
+        clocks as f64 / secs
+    );
     Ok(())
 }

@@ -6,7 +6,9 @@ mod files;
 mod flow;
 mod lint;
 mod regress;
+mod regress_d2d;
 mod sim;
+mod sim_d2d;
 mod tools;
 
 use anyhow::bail;

@@ -32,14 +32,31 @@ enum RegressWhat {
         #[arg(long)]
         teeth: bool,
     },
+    /// The die-to-die PHY (two dies on Verilator) over random channels.
+    D2d {
+        /// Flits to deliver in total, over channels of 5000 flits each.
+        #[arg(long, default_value_t = 1_000_000)]
+        flits: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Instead: build each PHY mutant and check a test catches it.
+        #[arg(long)]
+        teeth: bool,
+    },
 }
 
 pub fn run_args(args: RegressArgs) -> anyhow::Result<()> {
-    let RegressWhat::Memctl {
-        requests,
-        seed,
-        teeth,
-    } = args.what;
+    match args.what {
+        RegressWhat::Memctl {
+            requests,
+            seed,
+            teeth,
+        } => memctl(requests, seed, teeth),
+        RegressWhat::D2d { flits, seed, teeth } => super::regress_d2d::run(flits, seed, teeth),
+    }
+}
+
+fn memctl(requests: usize, seed: u64, teeth: bool) -> anyhow::Result<()> {
     let p = MemParams::preset(catalog::MEMCTL_PRESET).map_err(anyhow::Error::msg)?;
     if teeth {
         return run_teeth(&p, seed);

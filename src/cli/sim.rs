@@ -1,4 +1,4 @@
-//! `kaizen sim memctl`: a request trace through the RTL memory controller
+//! `kaizen sim memctl` (`kaizen sim d2d`: `sim_d2d.rs`): a request trace through the RTL memory controller
 //! (Verilator, against the HBM device model) and through the software
 //! reference scheduler with the same policy, side by side.
 
@@ -23,29 +23,9 @@ pub struct SimArgs {
 enum SimWhat {
     /// HBM3 pseudo-channel controller on a generated trace.
     Memctl(MemctlArgs),
-    /// Die-to-die link (software reference of the link layer; the PHY RTL
-    /// is not built yet) over the channel model.
-    D2d(D2dArgs),
-}
-
-#[derive(Args)]
-struct D2dArgs {
-    /// 16 (standard package) or 64 (advanced package, 4 spares).
-    #[arg(long, default_value_t = 16)]
-    lanes: usize,
-    /// Random bit-error rate per bit.
-    #[arg(long, default_value_t = 0.0)]
-    ber: f64,
-    #[arg(long, default_value_t = 10_000)]
-    flits: usize,
-    /// Largest per-lane skew, in core clocks (each lane gets 0..=K).
-    #[arg(long, default_value_t = 0)]
-    skew: usize,
-    /// Broken lanes, e.g. 3,7.
-    #[arg(long, value_delimiter = ',')]
-    dead_lanes: Vec<usize>,
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
+    /// Die-to-die link: the PHY RTL (two dies on Verilator) and the
+    /// software reference of the link layer, over the channel model.
+    D2d(super::sim_d2d::D2dArgs),
 }
 
 #[derive(Args)]
@@ -83,81 +63,8 @@ struct MemctlArgs {
 pub fn run(args: SimArgs) -> anyhow::Result<()> {
     match args.what {
         SimWhat::Memctl(a) => memctl(a),
-        SimWhat::D2d(a) => d2d(a),
+        SimWhat::D2d(a) => super::sim_d2d::run(a),
     }
-}
-
-fn d2d(a: D2dArgs) -> anyhow::Result<()> {
-    use kaizen_hdl::d2d::flit::PAYLOAD_BYTES;
-    use kaizen_hdl::d2d::params::LinkParams;
-    use kaizen_sim::models::d2d_link::{run as run_link, LinkConfig};
-    use rand::{Rng, SeedableRng};
-    let params = LinkParams::for_lanes(a.lanes).map_err(anyhow::Error::msg)?;
-    if !(0.0..=1.0).contains(&a.ber) {
-        bail!("--ber {} must be within 0 ..= 1", a.ber);
-    }
-    if a.flits == 0 {
-        bail!("--flits must be at least 1");
-    }
-    if a.skew > 64 {
-        bail!("--skew {} is beyond what deskew covers (64 clocks)", a.skew);
-    }
-    params.repair(&a.dead_lanes).map_err(anyhow::Error::msg)?;
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(a.seed);
-    let skew = (0..params.physical_lanes())
-        .map(|_| rng.gen_range(0..=a.skew))
-        .collect();
-    let payloads: Vec<Vec<u8>> = (0..a.flits)
-        .map(|_| (0..PAYLOAD_BYTES).map(|_| rng.gen()).collect())
-        .collect();
-    let cfg = LinkConfig {
-        broken: a.dead_lanes.clone(),
-        ber: a.ber,
-        skew,
-        seed: a.seed,
-        ..LinkConfig::new(params.clone())
-    };
-    let r = run_link(&cfg, &payloads).map_err(anyhow::Error::msg)?;
-    let lanes = r.lane_map.len();
-    let gbps = r.efficiency * (lanes * params.bits_per_lane) as f64 * 2.0;
-    println!(
-        "{} flits, {} lanes ({}), BER {}, skew up to {} clocks, broken lanes [{}], seed {}",
-        a.flits,
-        a.lanes,
-        if r.degraded {
-            format!("degraded to {lanes}")
-        } else {
-            "full width".to_string()
-        },
-        a.ber,
-        a.skew,
-        a.dead_lanes
-            .iter()
-            .map(|l| l.to_string())
-            .collect::<Vec<_>>()
-            .join(","),
-        a.seed
-    );
-    println!("software reference of the link layer (the PHY RTL is not built yet; training is not modelled)");
-    println!(
-        "  payload efficiency      {:>8.1} % (theoretical {:.1} %)",
-        100.0 * r.efficiency,
-        100.0 * r.theoretical
-    );
-    println!("  goodput                 {gbps:>8.1} Gb/s at a 2.0 GHz core clock");
-    println!("  replays                 {:>8}", r.replays);
-    println!("  CRC errors caught       {:>8}", r.crc_errors);
-    println!(
-        "  latency mean / max      {:>8.1} / {} clocks",
-        r.mean_latency, r.max_latency
-    );
-    println!(
-        "  flits lost              {:>8}",
-        a.flits as u64 - r.delivered
-    );
-    // A corrupted delivery ends the run with an error: reaching here means none.
-    println!("  corrupted deliveries    {:>8}", 0);
-    Ok(())
 }
 
 fn memctl(a: MemctlArgs) -> anyhow::Result<()> {

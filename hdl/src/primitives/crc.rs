@@ -109,6 +109,26 @@ impl CrcSpec {
         })
     }
 
+    /// Matrix sealing the last word of a message: inputs {word (`word_bits`),
+    /// register (`width`)}; outputs a `word_bits` word whose low
+    /// `word_bits - width` bits are the word's own (the end of the message)
+    /// and whose top `width` bits are the register after them. XOR the
+    /// result with `xorout` in the top bits to get the word as sent.
+    pub fn sealing_matrix(&self, word_bits: usize) -> Gf2Matrix {
+        let w = self.width;
+        let message = word_bits - w;
+        Gf2Matrix::from_linear_fn(w + word_bits, word_bits, |x| {
+            let state = x[..w]
+                .iter()
+                .enumerate()
+                .fold(0u64, |acc, (i, &b)| acc | (u64::from(b) << i));
+            let next = self.shift_word(state, &x[w..w + message]);
+            let mut y = x[w..w + message].to_vec();
+            y.extend((0..w).map(|i| (next >> i) & 1 == 1));
+            y
+        })
+    }
+
     pub fn check(&self) -> Result<(), String> {
         if !(1..=64).contains(&self.width) {
             return Err(format!(

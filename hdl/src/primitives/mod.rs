@@ -16,5 +16,5 @@ pub use fifo::SyncFifo;
 pub use reg_file::RegFile;
 pub use register::Reg;
 pub use reset_sync::ResetSync;
-pub use scrambler::{LfsrSpec, Scrambler, PCIE_GEN3_LANE0};
+pub use scrambler::{LaneScrambler, LfsrSpec, Scrambler, PCIE_GEN3_LANE0};
 pub use xor_net::{Gf2Matrix, XorNet, XorNet2};

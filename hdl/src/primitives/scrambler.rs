@@ -74,6 +74,15 @@ impl LfsrSpec {
         Gf2Matrix::from_linear_fn(self.length, d, |x| self.run(self.as_word(x), d).1)
     }
 
+    /// Seeds of `lanes` lanes running this sequence `lane_offset` steps
+    /// apart: lane `l` starts at the register `l * lane_offset` steps after
+    /// `seed`.
+    pub fn lane_seeds(&self, lanes: usize, lane_offset: usize) -> Vec<u64> {
+        (0..lanes)
+            .map(|l| self.run(self.seed, l * lane_offset).0)
+            .collect()
+    }
+
     pub fn check(&self) -> Result<(), String> {
         if !(2..=63).contains(&self.length) {
             return Err(format!(
@@ -135,6 +144,94 @@ impl<const L: usize, const D: usize> Scrambler<L, D> {
 }
 
 impl<const L: usize, const D: usize> Logic for Scrambler<L, D> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.lfsr.clock.next = self.clock.val();
+        self.lfsr.reset.next = self.reset.val();
+        self.advance.a.next = self.lfsr.q.val();
+        self.keystream.a.next = self.lfsr.q.val();
+        self.lfsr.d.next = self.lfsr.q.val();
+        if self.reseed.val() {
+            self.lfsr.d.next = self.seed.val();
+        } else if self.enable.val() {
+            self.lfsr.d.next = self.advance.y.val();
+        }
+        self.data_out.next = self.data_in.val() ^ self.keystream.y.val();
+    }
+}
+
+/// `N` lanes of `D` bits per clock, each lane scrambled by its own `L`-bit
+/// LFSR (same polynomial, its own seed), as UCIe scrambles each lane. All
+/// lane registers live in one `N * L`-bit vector, lane `l` at bits
+/// `l*L ..`; lane `l`'s data is bits `l*D ..` of `data_in`. `S` = `N * L`,
+/// `W` = `N * D` (const generics cannot multiply).
+#[derive(LogicBlock)]
+pub struct LaneScrambler<const S: usize, const W: usize> {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    /// Take a word: output it scrambled and advance every lane's LFSR.
+    pub enable: Signal<In, Bit>,
+    /// Return every lane to its seed on the next edge.
+    pub reseed: Signal<In, Bit>,
+    pub data_in: Signal<In, Bits<W>>,
+    pub data_out: Signal<Out, Bits<W>>,
+    lfsr: Reg<Bits<S>>,
+    advance: XorNet<S, S>,
+    keystream: XorNet<S, W>,
+    seed: Constant<Bits<S>>,
+}
+
+impl<const S: usize, const W: usize> LaneScrambler<S, W> {
+    /// Lane `l` is seeded with `spec`'s register `l * lane_offset` steps
+    /// after `spec.seed`: every lane runs the same sequence at its own
+    /// phase, so neighbouring lanes carry uncorrelated keystreams.
+    pub fn new(spec: LfsrSpec, lanes: usize, lane_offset: usize) -> Self {
+        spec.check().expect("LaneScrambler: spec");
+        let l_bits = spec.length;
+        assert_eq!(S, lanes * l_bits, "LaneScrambler: state width");
+        assert!(W.is_multiple_of(lanes), "LaneScrambler: data width");
+        let d = W / lanes;
+        let seeds = spec.lane_seeds(lanes, lane_offset);
+        let mut seed = Bits::<S>::default();
+        for (l, s) in seeds.iter().enumerate() {
+            for i in 0..l_bits {
+                if (s >> i) & 1 == 1 {
+                    seed = seed.replace_bit(l * l_bits + i, true);
+                }
+            }
+        }
+        let advance = Gf2Matrix::from_linear_fn(S, S, |x| {
+            (0..lanes)
+                .flat_map(|l| {
+                    let (next, _) = spec.run(spec.as_word(&x[l * l_bits..(l + 1) * l_bits]), d);
+                    (0..l_bits).map(move |i| (next >> i) & 1 == 1)
+                })
+                .collect()
+        });
+        let keystream = Gf2Matrix::from_linear_fn(S, W, |x| {
+            (0..lanes)
+                .flat_map(|l| {
+                    spec.run(spec.as_word(&x[l * l_bits..(l + 1) * l_bits]), d)
+                        .1
+                })
+                .collect()
+        });
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            enable: Default::default(),
+            reseed: Default::default(),
+            data_in: Default::default(),
+            data_out: Default::default(),
+            lfsr: Reg::new(seed),
+            advance: XorNet::new(advance),
+            keystream: XorNet::new(keystream),
+            seed: Constant::new(seed),
+        }
+    }
+}
+
+impl<const S: usize, const W: usize> Logic for LaneScrambler<S, W> {
     #[hdl_gen]
     fn update(&mut self) {
         self.lfsr.clock.next = self.clock.val();

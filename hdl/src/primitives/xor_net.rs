@@ -36,6 +36,20 @@ impl Gf2Matrix {
         Self { inputs, rows }
     }
 
+    /// Wiring only: output bit `offsets[k] + i` is input bit `starts[k] + i`
+    /// for `widths[k]` bits of each field. rust-hdl kernels cannot widen or
+    /// concatenate vectors without Verilator WIDTH warnings; an `XorNet`
+    /// with this matrix places fields into a wider vector as plain wires.
+    pub fn placement(inputs: usize, outputs: usize, fields: &[(usize, usize, usize)]) -> Self {
+        Self::from_linear_fn(inputs, outputs, |x| {
+            let mut y = vec![false; outputs];
+            for &(start, offset, width) in fields {
+                y[offset..offset + width].copy_from_slice(&x[start..start + width]);
+            }
+            y
+        })
+    }
+
     pub fn inputs(&self) -> usize {
         self.inputs
     }

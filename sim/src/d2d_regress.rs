@@ -1,0 +1,87 @@
+//! Regression material for the die-to-die PHY, shared by the CI tests and
+//! `kaizen regress d2d`: random channels within the fault model, and the
+//! channels the teeth mutants must fail on.
+
+use crate::d2d_bench::PhyConfig;
+use crate::models::channel::Bursts;
+use kaizen_hdl::d2d::protocol::{HALF_LANES, LANES, MAX_SKEW};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// A random channel within the fault model, carrying `flits` flits: skew up
+/// to the maximum, BER from none to 1e-4, sometimes bursts, up to three
+/// lanes of one half broken from power-up, sometimes a lane dying in
+/// traffic (when the link is still at full width), reverse traffic, idle
+/// gaps, a slow or fast sideband, and sometimes a flipped CRC bit.
+pub fn random_channel(seed: u64, flits: u64) -> PhyConfig {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let ber = *[0.0, 1e-9, 1e-6, 1e-5, 1e-4]
+        .choose(&mut rng)
+        .expect("non-empty");
+    let max_skew = rng.gen_range(0..=MAX_SKEW);
+    let skew = (0..LANES).map(|_| rng.gen_range(0..=max_skew)).collect();
+    let mut broken = vec![];
+    if rng.gen_bool(0.3) {
+        let half = if rng.gen() { 0 } else { HALF_LANES };
+        let mut lanes: Vec<usize> = (half..half + HALF_LANES).collect();
+        lanes.shuffle(&mut rng);
+        broken = lanes[..rng.gen_range(1..=3)].to_vec();
+    }
+    let mut deaths = vec![];
+    if broken.is_empty() && rng.gen_bool(0.25) {
+        // Mid-traffic: after training, within the first part of the run.
+        deaths.push((rng.gen_range(0..LANES), rng.gen_range(400..400 + 8 * flits)));
+    }
+    let bursts = rng.gen_bool(0.15).then(|| Bursts {
+        rate: 1e-5,
+        length: rng.gen_range(2..24),
+    });
+    PhyConfig {
+        reverse_flits: if rng.gen_bool(0.5) {
+            rng.gen_range(0..flits / 2 + 1)
+        } else {
+            0
+        },
+        ber,
+        bursts,
+        base_delay: rng.gen_range(1..=24),
+        skew,
+        broken,
+        deaths,
+        sideband_delay: rng.gen_range(1..=24),
+        crc_flip_every: if rng.gen_bool(0.2) {
+            rng.gen_range(3..20)
+        } else {
+            0
+        },
+        idle: if rng.gen_bool(0.3) { 0.3 } else { 0.0 },
+        ..PhyConfig::new(flits, seed)
+    }
+}
+
+/// Channels a mutant must fail on at least one of: errors that make
+/// replays (for the replay-pointer mutants), CRC-field flips (a check that
+/// ignores a CRC bit), and bit errors landing on every bit position (a CRC
+/// that skips a bit).
+pub fn teeth_channels(seed: u64) -> Vec<(&'static str, PhyConfig)> {
+    vec![
+        (
+            "BER 1e-5, CRC bit 31 flipped in every 5th flit",
+            PhyConfig {
+                ber: 1e-5,
+                crc_flip_every: 5,
+                ..PhyConfig::new(400, seed)
+            },
+        ),
+        (
+            "BER 1e-4, skew, reverse traffic",
+            PhyConfig {
+                ber: 1e-4,
+                skew: (0..LANES).map(|l| (l * 5) % (MAX_SKEW + 1)).collect(),
+                reverse_flits: 200,
+                ..PhyConfig::new(2000, seed + 1)
+            },
+        ),
+    ]
+}

@@ -1,0 +1,229 @@
+//! `kaizen sim d2d`: the die-to-die link over the channel model, on the
+//! PHY RTL (two dies on Verilator) and on the software reference of the
+//! link layer, side by side.
+
+use anyhow::bail;
+use clap::Args;
+use kaizen_hdl::d2d::flit::PAYLOAD_BYTES;
+use kaizen_hdl::d2d::params::LinkParams;
+use kaizen_hdl::d2d::protocol::{self, LANES};
+use kaizen_sim::d2d_bench::{self, payload, PhyConfig, PhyReport};
+use kaizen_sim::models::d2d_link::{run as run_link, LinkConfig, LinkReport};
+use rand::{Rng, SeedableRng};
+use std::path::PathBuf;
+
+/// Core clock the goodput figures assume.
+const CORE_GHZ: f64 = 2.0;
+
+#[derive(Args)]
+pub struct D2dArgs {
+    /// 16 (standard package: the RTL and the reference) or 64 (advanced
+    /// package, 4 spares: the reference only).
+    #[arg(long, default_value_t = 16)]
+    lanes: usize,
+    /// Random bit-error rate per bit.
+    #[arg(long, default_value_t = 0.0)]
+    ber: f64,
+    #[arg(long, default_value_t = 10_000)]
+    flits: u64,
+    /// Largest per-lane skew, in core clocks (each lane gets 0..=K).
+    #[arg(long, default_value_t = 0)]
+    skew: usize,
+    /// Lanes broken from power-up, e.g. 3,7.
+    #[arg(long, value_delimiter = ',')]
+    dead_lanes: Vec<usize>,
+    /// A lane that dies in traffic, LANE@CLOCK (RTL run), e.g. 5@20000.
+    #[arg(long)]
+    lane_dies: Vec<String>,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write VCD traces of the RTL run: die A to FILE, die B beside it.
+    #[arg(long)]
+    vcd: Option<PathBuf>,
+    /// Run only the software reference.
+    #[arg(long)]
+    reference_only: bool,
+}
+
+fn parse_death(s: &str) -> anyhow::Result<(usize, u64)> {
+    let bad = || anyhow::anyhow!("--lane-dies {s}: expected LANE@CLOCK, e.g. 5@20000");
+    let (l, c) = s.split_once('@').ok_or_else(bad)?;
+    Ok((
+        l.trim().parse().map_err(|_| bad())?,
+        c.trim().parse().map_err(|_| bad())?,
+    ))
+}
+
+pub fn run(a: D2dArgs) -> anyhow::Result<()> {
+    let params = LinkParams::for_lanes(a.lanes).map_err(anyhow::Error::msg)?;
+    if !(0.0..=1.0).contains(&a.ber) {
+        bail!("--ber {} must be within 0 ..= 1", a.ber);
+    }
+    if a.flits == 0 {
+        bail!("--flits must be at least 1");
+    }
+    let map = params.repair(&a.dead_lanes).map_err(anyhow::Error::msg)?;
+    let deaths = a
+        .lane_dies
+        .iter()
+        .map(|s| parse_death(s))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let rtl = !a.reference_only;
+    if rtl && a.lanes != LANES {
+        bail!(
+            "the PHY RTL is the standard package ({LANES} lanes); run --lanes {} with --reference-only",
+            a.lanes
+        );
+    }
+    if rtl && a.skew > protocol::MAX_SKEW {
+        bail!(
+            "--skew {} is beyond what the PHY's training and deskew cover ({} clocks)",
+            a.skew,
+            protocol::MAX_SKEW
+        );
+    }
+    if !rtl && a.skew > 64 {
+        bail!(
+            "--skew {} is beyond what the reference deskews (64 clocks)",
+            a.skew
+        );
+    }
+    if let Some((l, _)) = deaths.iter().find(|(l, _)| *l >= params.physical_lanes()) {
+        bail!(
+            "--lane-dies: lane {l} does not exist (lanes 0..{})",
+            params.physical_lanes() - 1
+        );
+    }
+    if !deaths.is_empty() && !rtl {
+        bail!("--lane-dies needs the RTL run (the reference repairs lanes only before traffic)");
+    }
+    if a.vcd.is_some() && !rtl {
+        bail!("--vcd traces the RTL run; drop --reference-only");
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(a.seed);
+    let skew: Vec<usize> = (0..params.physical_lanes())
+        .map(|_| rng.gen_range(0..=a.skew))
+        .collect();
+    // The reference and the RTL carry the same payloads.
+    let payloads: Vec<Vec<u8>> = (0..a.flits).map(|i| payload(a.seed, i).to_vec()).collect();
+    debug_assert!(payloads.iter().all(|p| p.len() == PAYLOAD_BYTES));
+    let reference = run_link(
+        &LinkConfig {
+            broken: a.dead_lanes.clone(),
+            ber: a.ber,
+            skew: skew.clone(),
+            seed: a.seed,
+            ..LinkConfig::new(params.clone())
+        },
+        &payloads,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let hw = if rtl {
+        let cfg = PhyConfig {
+            ber: a.ber,
+            skew,
+            broken: a.dead_lanes.clone(),
+            deaths,
+            vcd: a.vcd.clone(),
+            ..PhyConfig::new(a.flits, a.seed)
+        };
+        Some(d2d_bench::run(&cfg).map_err(anyhow::Error::msg)?)
+    } else {
+        None
+    };
+    println!(
+        "{} flits, {} lanes, BER {}, skew up to {} clocks, broken lanes [{}], seed {}",
+        a.flits,
+        a.lanes,
+        a.ber,
+        a.skew,
+        a.dead_lanes
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+        a.seed
+    );
+    print_table(a.flits, &reference, map.lanes.len(), hw.as_ref());
+    if let Some(path) = &a.vcd {
+        println!(
+            "VCD: die A {}, die B {}",
+            path.display(),
+            d2d_bench::second_trace(path).display()
+        );
+    }
+    Ok(())
+}
+
+fn print_table(flits: u64, r: &LinkReport, ref_lanes: usize, hw: Option<&PhyReport>) {
+    let gbps = |eff: f64, lanes: usize| eff * (lanes * 8) as f64 * CORE_GHZ;
+    let col = |f: &dyn Fn(&PhyReport) -> String| hw.map(f).unwrap_or_else(|| "-".into());
+    println!(
+        "                          {:>18} {:>18}",
+        "RTL (Verilator)", "reference"
+    );
+    let row = |name: &str, h: String, s: String| println!("  {name:<24}{h:>18} {s:>18}");
+    row(
+        "training time",
+        col(&|h| format!("{} clocks", h.training_clocks)),
+        "not modelled".into(),
+    );
+    row(
+        "lanes in use",
+        col(&|h| {
+            let degraded = if h.lanes_used < LANES { " (degr.)" } else { "" };
+            format!("{}{degraded}", h.lanes_used)
+        }),
+        ref_lanes.to_string(),
+    );
+    row(
+        "payload efficiency",
+        col(&|h| format!("{:.1} %", 100.0 * h.efficiency)),
+        format!("{:.1} %", 100.0 * r.efficiency),
+    );
+    row(
+        "theoretical",
+        col(&|h| format!("{:.1} %", 100.0 * h.theoretical)),
+        format!("{:.1} %", 100.0 * r.theoretical),
+    );
+    row(
+        "goodput @ 2 GHz",
+        col(&|h| format!("{:.1} Gb/s", gbps(h.efficiency, h.lanes_used))),
+        format!("{:.1} Gb/s", gbps(r.efficiency, ref_lanes)),
+    );
+    row(
+        "replays",
+        col(&|h| h.replays.to_string()),
+        r.replays.to_string(),
+    );
+    row(
+        "CRC errors caught",
+        col(&|h| h.crc_errors.to_string()),
+        r.crc_errors.to_string(),
+    );
+    row("retrains", col(&|h| h.retrains.to_string()), "-".into());
+    row(
+        "latency mean / max",
+        col(&|h| format!("{:.0} / {}", h.mean_latency, h.max_latency)),
+        format!("{:.0} / {}", r.mean_latency, r.max_latency),
+    );
+    row(
+        "flits lost",
+        col(&|h| (flits - h.delivered).to_string()),
+        (flits - r.delivered).to_string(),
+    );
+    // A corrupted, duplicated or reordered delivery ends either run with an
+    // error: reaching here means none.
+    row("corrupted deliveries", col(&|_| "0".into()), "0".into());
+    row(
+        "flits checked on wire",
+        col(&|h| h.monitored.to_string()),
+        "-".into(),
+    );
+    row(
+        "simulation speed",
+        col(&|h| format!("{:.0} clk/s", h.cycles_per_second)),
+        "-".into(),
+    );
+    println!("  latency: RTL from a flit's first word accepted at die A to its first word out of die B (includes waiting in the replay buffer); reference from first transmission to delivery");
+}
