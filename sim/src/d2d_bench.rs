@@ -339,6 +339,78 @@ fn observe<S: Simulator>(
     Ok(())
 }
 
+/// Which flits the A -> B channel changed, and die B's CRC verdicts held
+/// against them: a flit with any bit changed must fail its check, an intact
+/// one must pass. Flits cut short by a retrain are never judged, so the
+/// flit-by-flit pairing holds up to the first retrain.
+#[derive(Default)]
+struct Ledger {
+    /// The last clocks A transmitted: (flit, lane bytes, lanes in use).
+    sent: VecDeque<(Option<u64>, Vec<u64>, [bool; LANES])>,
+    /// Per flit A started: changed by the channel.
+    corrupted: Vec<bool>,
+    verdicts: u64,
+    retrained: bool,
+}
+
+impl Ledger {
+    /// Longest lane delay the ledger can follow, in clocks.
+    const HISTORY: usize = 64;
+
+    fn transmitted(&mut self, flit: Option<u64>, lanes: Vec<u64>, physical: &[usize]) {
+        let mut used = [false; LANES];
+        if let Some(k) = flit {
+            while self.corrupted.len() as u64 <= k {
+                self.corrupted.push(false);
+            }
+            for &l in physical {
+                used[l] = true;
+            }
+        }
+        self.sent.push_back((flit, lanes, used));
+        if self.sent.len() > Self::HISTORY {
+            self.sent.pop_front();
+        }
+    }
+
+    /// What arrived at B this clock: each lane's byte left A `delay` ago.
+    fn received(&mut self, rx: &[u64], channel: &Channel) {
+        for (l, &byte) in rx.iter().enumerate() {
+            let d = channel.config().delay(l);
+            if d < self.sent.len() {
+                let (flit, bytes, used) = &self.sent[self.sent.len() - 1 - d];
+                if let Some(k) = flit {
+                    if used[l] && byte != bytes[l] {
+                        self.corrupted[*k as usize] = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// B judged its next flit.
+    fn verdict(&mut self, ok: bool, now: u64) -> Result<(), String> {
+        if self.retrained {
+            return Ok(());
+        }
+        let j = self.verdicts as usize;
+        self.verdicts += 1;
+        match self.corrupted.get(j) {
+            None => Err(format!(
+                "clock {now}: die B judged flit {j} but die A has started only {}",
+                self.corrupted.len()
+            )),
+            Some(true) if ok => Err(format!(
+                "clock {now}: flit {j} reached die B corrupted but passed its CRC check"
+            )),
+            Some(false) if !ok => Err(format!(
+                "clock {now}: flit {j} reached die B intact but failed its CRC check"
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Runs the link on two benches (die A, die B).
 pub fn run_link<S: Simulator>(
     a: &mut Bench<S>,
@@ -385,10 +457,7 @@ pub fn run_link<S: Simulator>(
     let (mut last_a, mut last_b) = (None, None);
     // Lanes B receives on, summed over clocks: the capacity of any interval.
     let mut lane_clocks: Vec<u64> = vec![];
-    let mut sent: VecDeque<(Option<u64>, Vec<u64>, [bool; LANES])> = VecDeque::new();
-    let mut corrupted: Vec<bool> = vec![];
-    let mut retrained = false;
-    let mut verdicts = 0u64;
+    let mut ledger = Ledger::default();
     let mut transitions = vec![];
     let outcome = loop {
         let done = ea.expected >= eb.to_send && eb.expected >= ea.to_send;
@@ -446,9 +515,6 @@ pub fn run_link<S: Simulator>(
         let mut wire_a = lanes_to_words(&out_a);
         let physical = physical_lanes(monitor.mode);
         if let Some((k, first)) = carried {
-            while corrupted.len() as u64 <= k {
-                corrupted.push(false);
-            }
             // The directed fault: CRC bit 31 is bit 7 of flit byte 255.
             let last = FLIT_BYTES - 1;
             if cfg.crc_flip_every > 0
@@ -458,29 +524,9 @@ pub fn run_link<S: Simulator>(
                 wire_a[physical[last - first]] ^= 0x80;
             }
         }
-        // What each lane carried, to tell which flits the channel changed.
-        let mut mask = [false; LANES];
-        if carried.is_some() {
-            for &l in &physical {
-                mask[l] = true;
-            }
-        }
-        sent.push_back((carried.map(|c| c.0), lanes_to_words(&out_a), mask));
-        if sent.len() > 64 {
-            sent.pop_front();
-        }
+        ledger.transmitted(carried.map(|c| c.0), lanes_to_words(&out_a), &physical);
         let rx_b = ab.clock(&wire_a);
-        for l in 0..LANES {
-            let d = ab.config().delay(l);
-            if d < sent.len() {
-                let (flit, bytes, used) = &sent[sent.len() - 1 - d];
-                if let Some(k) = flit {
-                    if used[l] && rx_b[l] != bytes[l] {
-                        corrupted[*k as usize] = true;
-                    }
-                }
-            }
-        }
+        ledger.received(&rx_b, &ab);
         let rx_a = ba.clock(&lanes_to_words(&out_b));
         a.set_wide(pa.lanes_in, &words_to_lanes(&rx_a));
         b.set_wide(pb.lanes_in, &words_to_lanes(&rx_b));
@@ -500,34 +546,12 @@ pub fn run_link<S: Simulator>(
         if let Err(e) = observe(b, &pb, &mut eb, &mut ea, true, now) {
             break Err(e);
         }
-        // Every flit B judged: its CRC verdict must match what the channel
-        // did to it. Flit numbering restarts with retraining, so the
-        // flit-by-flit check runs up to the first retrain.
         if state_a == state::RETRAIN || state_b == state::RETRAIN {
-            retrained = true;
+            ledger.retrained = true;
         }
-        if !retrained && b.get_id(pb.rx_verdict) == 1 {
-            let ok = b.get_id(pb.rx_crc_ok) == 1;
-            let j = verdicts as usize;
-            verdicts += 1;
-            match corrupted.get(j) {
-                None => {
-                    break Err(format!(
-                        "clock {now}: die B judged flit {j} but die A has started only {}",
-                        corrupted.len()
-                    ))
-                }
-                Some(true) if ok => {
-                    break Err(format!(
-                        "clock {now}: flit {j} reached die B corrupted but passed its CRC check"
-                    ))
-                }
-                Some(false) if !ok => {
-                    break Err(format!(
-                        "clock {now}: flit {j} reached die B intact but failed its CRC check"
-                    ))
-                }
-                _ => {}
+        if b.get_id(pb.rx_verdict) == 1 {
+            if let Err(e) = ledger.verdict(b.get_id(pb.rx_crc_ok) == 1, now) {
+                break Err(e);
             }
         }
         if (ea.expected, eb.expected) != before {
@@ -562,8 +586,8 @@ pub fn run_link<S: Simulator>(
         lanes_good: get(b, "lanes_good")?,
         theoretical: PAYLOAD_BYTES as f64 / FLIT_BYTES as f64,
         monitored: monitor.checked,
-        corrupted_on_wire: corrupted.iter().filter(|&&c| c).count() as u64,
-        verdicts_checked: verdicts,
+        corrupted_on_wire: ledger.corrupted.iter().filter(|&&c| c).count() as u64,
+        verdicts_checked: ledger.verdicts,
         cycles_per_second: now as f64 / elapsed.max(1e-9),
         transitions,
         ..PhyReport::default()
