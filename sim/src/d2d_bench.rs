@@ -186,6 +186,8 @@ struct Endpoint {
     to_send: u64,
     next_flit: u64,
     next_word: usize,
+    /// Payload of `next_flit` (generated once per flit, not per word).
+    sending: [u8; PAYLOAD_BYTES],
     accepted_at: VecDeque<u64>,
     rx_words: Vec<[u8; 16]>,
     expected: u64,
@@ -201,6 +203,7 @@ impl Endpoint {
             to_send,
             next_flit: 0,
             next_word: 0,
+            sending: payload(seed, 0),
             accepted_at: VecDeque::new(),
             rx_words: vec![],
             expected: 0,
@@ -264,7 +267,7 @@ fn drive_tx<S: Simulator>(b: &mut Bench<S>, p: &Ports, e: &Endpoint, offer: bool
     let valid = offer && e.next_flit < e.to_send;
     b.set_id(p.tx_valid, u64::from(valid));
     if valid {
-        let w = user_word(&payload(e.seed, e.next_flit), e.next_word);
+        let w = user_word(&e.sending, e.next_word);
         b.set_wide(p.tx_word, &w);
     }
 }
@@ -286,6 +289,7 @@ fn observe<S: Simulator>(
         if me.next_word == FLIT_WORDS {
             me.next_word = 0;
             me.next_flit += 1;
+            me.sending = payload(me.seed, me.next_flit);
         }
     }
     if b.get_id(p.rx_valid) == 1 {
@@ -512,8 +516,12 @@ pub fn run_link<S: Simulator>(
             Ok(c) => c,
             Err(e) => break Err(e),
         };
-        let mut wire_a = lanes_to_words(&out_a);
-        let physical = physical_lanes(monitor.mode);
+        let sent_a = lanes_to_words(&out_a);
+        let mut wire_a = sent_a.clone();
+        let physical = match carried {
+            Some(_) => physical_lanes(monitor.mode),
+            None => vec![],
+        };
         if let Some((k, first)) = carried {
             // The directed fault: CRC bit 31 is bit 7 of flit byte 255.
             let last = FLIT_BYTES - 1;
@@ -524,7 +532,7 @@ pub fn run_link<S: Simulator>(
                 wire_a[physical[last - first]] ^= 0x80;
             }
         }
-        ledger.transmitted(carried.map(|c| c.0), lanes_to_words(&out_a), &physical);
+        ledger.transmitted(carried.map(|c| c.0), sent_a, &physical);
         let rx_b = ab.clock(&wire_a);
         ledger.received(&rx_b, &ab);
         let rx_a = ba.clock(&lanes_to_words(&out_b));

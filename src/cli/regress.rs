@@ -130,11 +130,20 @@ fn run_teeth(p: &MemParams, seed: u64) -> anyhow::Result<()> {
             }
         }
     }
+    survivors_fail(&survivors)
+}
+
+/// The end of a teeth run: an error naming every mutant no test caught.
+pub(super) fn survivors_fail<S: AsRef<str>>(survivors: &[S]) -> anyhow::Result<()> {
     if !survivors.is_empty() {
         bail!(
             "{} mutant(s) survived: {}",
             survivors.len(),
-            survivors.join(", ")
+            survivors
+                .iter()
+                .map(|s| s.as_ref())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     Ok(())

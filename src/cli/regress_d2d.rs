@@ -76,12 +76,5 @@ fn run_teeth(seed: u64) -> anyhow::Result<()> {
             }
         }
     }
-    if !survivors.is_empty() {
-        bail!(
-            "{} mutant(s) survived: {}",
-            survivors.len(),
-            survivors.join(", ")
-        );
-    }
-    Ok(())
+    super::regress::survivors_fail(&survivors)
 }
