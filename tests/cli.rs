@@ -270,7 +270,7 @@ fn sim_memctl_runs_the_rtl_beside_the_reference() {
 
 #[test]
 fn sim_d2d_reports_and_refuses_bad_links() {
-    // The advanced package: the reference only.
+    // The advanced package on the RTL: two broken lanes remapped onto spares.
     let o = kaizen(&[
         "sim",
         "d2d",
@@ -284,11 +284,15 @@ fn sim_d2d_reports_and_refuses_bad_links() {
         "3",
         "--dead-lanes",
         "3,7",
-        "--reference-only",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(row(&out, "flits lost"), ["-", "0"], "{out}");
+    assert_eq!(row(&out, "flits lost"), ["0", "0"], "{out}");
+    assert_eq!(
+        row(&out, "lanes in use"),
+        ["64", "(2", "spared)", "64"],
+        "{out}"
+    );
     // The standard package on the RTL, degraded by a broken lane, traced.
     let dir = tempfile::tempdir().expect("tempdir");
     let vcd = dir.path().join("link.vcd");
@@ -328,7 +332,15 @@ fn sim_d2d_reports_and_refuses_bad_links() {
             ],
             "only 4 spares",
         ),
-        (vec!["--lanes", "64"], "--reference-only"),
+        (
+            vec!["--lanes", "64", "--dead-lanes", "1,2,3,4,5"],
+            "only 4 spares",
+        ),
+        (vec!["--lanes", "32"], "not a UCIe module width"),
+        (
+            vec!["--lanes", "64", "--lane-dies", "68@100"],
+            "does not exist",
+        ),
         (
             vec!["--lanes", "16", "--dead-lanes", "3,12"],
             "neither half",

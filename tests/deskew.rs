@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use kaizen_hdl::d2d::deskew::{Deskew, DESKEW_LANES, DESKEW_MAX};
+use kaizen_hdl::d2d::deskew::{DeskewBlock, DESKEW_LANES, DESKEW_MAX};
 use kaizen_sim::bench::{Bench, Simulator};
 use kaizen_sim::models::channel::{Channel, ChannelConfig};
 use proptest::prelude::*;
@@ -83,6 +83,6 @@ fn skewed_lanes_come_out_aligned() {
 #[test]
 fn deskew_differential() {
     let skew: Vec<usize> = (0..DESKEW_LANES).map(|l| (l * 7) % 16).collect();
-    let mut b = differential("deskew", Deskew::default());
+    let mut b = differential("deskew", DeskewBlock::default());
     run(&mut b, &skew, 60, 3).unwrap_or_else(|e| panic!("{e}"));
 }

@@ -1,7 +1,8 @@
 //! The top blocks Kaizen emits, by name: each with its concrete parameters.
 //! A test, the CLI and the flow all find blocks here.
 
-use crate::d2d::deskew::{Deskew, DESKEW_LANES, DESKEW_MAX};
+use crate::d2d::advanced::{self as adv, AdvancedPhy};
+use crate::d2d::deskew::{DeskewBlock, DESKEW_LANES, DESKEW_MAX};
 use crate::d2d::phy::D2dPhy;
 use crate::d2d::protocol as d2d;
 use crate::emit::{emit, Emitted};
@@ -98,6 +99,19 @@ fn d2d_phy_params() -> BTreeMap<String, String> {
     ])
 }
 
+/// Emits the advanced-package PHY; the teeth runs build mutants.
+pub fn emit_d2d_phy_advanced(mutation: d2d::Mutation) -> Result<Emitted, String> {
+    let mut p = d2d_phy_params();
+    p.insert("package".into(), "advanced".into());
+    p.insert("lanes".into(), adv::DATA_LANES.to_string());
+    p.insert("spares".into(), adv::SPARES.to_string());
+    p.insert("bits_per_lane".into(), adv::LANE_BITS.to_string());
+    if mutation != d2d::Mutation::None {
+        p.insert("mutation".into(), mutation.name().into());
+    }
+    emit_connected("d2d_phy_advanced", AdvancedPhy::new(mutation), p)
+}
+
 pub fn reset_sync() -> ResetSync {
     ResetSync::default()
 }
@@ -138,9 +152,28 @@ port_access!(Memctl {
         dfi_wrdata, dfi_wrmask, cnt_value
     ]
 });
-port_access!(Deskew {
+port_access!(DeskewBlock {
     inputs: [clock, reset, lanes_in, delays],
     outputs: [lanes_out]
+});
+port_access!(AdvancedPhy {
+    inputs: [clock, reset, tx_valid, tx_word, lanes_in, sb_in],
+    outputs: [
+        tx_ready,
+        rx_valid,
+        rx_first,
+        rx_word,
+        lanes_out,
+        sb_out,
+        state,
+        lanes_good,
+        tx_lanes_good,
+        crc_errors,
+        replays,
+        retrains,
+        rx_verdict,
+        rx_crc_ok
+    ]
 });
 port_access!(D2dPhy {
     inputs: [clock, reset, tx_valid, tx_word, lanes_in, sb_in],
@@ -210,12 +243,17 @@ pub const CATALOG: &[CatalogEntry] = &[
         emit: || emit_d2d_phy(d2d::Mutation::None),
     },
     CatalogEntry {
+        name: "d2d_phy_advanced",
+        summary: "die-to-die PHY, UCIe-class advanced package: 64 lanes + 4 spares x 2 bits, lane repair onto spares",
+        emit: || emit_d2d_phy_advanced(d2d::Mutation::None),
+    },
+    CatalogEntry {
         name: "deskew",
         summary: "die-to-die lane deskew, 16 lanes x 8 bits, 0..15 clocks per lane",
         emit: || {
             emit_connected(
                 "deskew",
-                Deskew::default(),
+                DeskewBlock::default(),
                 params(&[
                     ("lanes", DESKEW_LANES.to_string()),
                     ("bits_per_lane", "8".into()),

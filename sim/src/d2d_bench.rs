@@ -13,25 +13,35 @@
 //! format, not only to each other.
 
 use crate::bench::{Bench, PortId, Simulator};
-use crate::d2d_monitor::{lanes_to_words, physical_lanes, WireMonitor};
+use crate::d2d_monitor::{Geometry, WireMonitor};
 use crate::models::channel::{Bursts, Channel, ChannelConfig};
 use crate::verilator::VerilatorModel;
 use kaizen_hdl::catalog;
 use kaizen_hdl::d2d::flit::{FLIT_BYTES, PAYLOAD_BYTES};
-use kaizen_hdl::d2d::protocol::{self, mode, state, Mutation, FLIT_WORDS, LANES};
+use kaizen_hdl::d2d::params::Package;
+use kaizen_hdl::d2d::protocol::{self, mode, state, Mutation, FLIT_WORDS};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The PHY as a Verilator bench (`Mutation::None`: as shipped).
-pub fn verilator_phy(mutation: Mutation) -> Result<Bench<VerilatorModel>, String> {
-    let e = catalog::emit_d2d_phy(mutation)?;
+/// The PHY of a package as a Verilator bench (`Mutation::None`: as
+/// shipped).
+pub fn verilator_phy(
+    package: Package,
+    mutation: Mutation,
+) -> Result<Bench<VerilatorModel>, String> {
+    let e = match package {
+        Package::Standard => catalog::emit_d2d_phy(mutation)?,
+        Package::Advanced => catalog::emit_d2d_phy_advanced(mutation)?,
+    };
     let model = VerilatorModel::new(&e).map_err(|e| e.to_string())?;
     Bench::new(model).map_err(|e| e.to_string())
 }
 
 #[derive(Clone, Debug)]
 pub struct PhyConfig {
+    /// Which PHY: the standard package (16 lanes) or the advanced (64 + 4).
+    pub package: Package,
     /// Flits from A to B, and from B to A.
     pub flits: u64,
     pub reverse_flits: u64,
@@ -61,6 +71,7 @@ pub struct PhyConfig {
 impl PhyConfig {
     pub fn new(flits: u64, seed: u64) -> Self {
         Self {
+            package: Package::Standard,
             flits,
             reverse_flits: 0,
             ber: 0.0,
@@ -78,16 +89,21 @@ impl PhyConfig {
         }
     }
 
+    pub fn geometry(&self) -> Geometry {
+        Geometry::of(self.package)
+    }
+
     pub fn check(&self) -> Result<(), String> {
+        let lanes = self.geometry().lanes;
         if let Some(&s) = self.skew.iter().find(|&&s| s > protocol::MAX_SKEW) {
             return Err(format!(
                 "lane skew {s} clocks is beyond what training and deskew cover ({} clocks)",
                 protocol::MAX_SKEW
             ));
         }
-        if !self.skew.is_empty() && self.skew.len() != LANES {
+        if !self.skew.is_empty() && self.skew.len() != lanes {
             return Err(format!(
-                "skew lists {} lanes, the PHY has {LANES}",
+                "skew lists {} lanes, the PHY has {lanes}",
                 self.skew.len()
             ));
         }
@@ -95,11 +111,11 @@ impl PhyConfig {
             .broken
             .iter()
             .chain(self.deaths.iter().map(|(l, _)| l))
-            .find(|&&l| l >= LANES)
+            .find(|&&l| l >= lanes)
         {
             return Err(format!(
                 "lane {l} does not exist: the PHY has lanes 0..{}",
-                LANES - 1
+                lanes - 1
             ));
         }
         if !(0.0..1.0).contains(&self.idle) {
@@ -121,9 +137,11 @@ pub struct PhyReport {
     /// Flits B's receiver found corrupted (and dropped).
     pub crc_errors: u64,
     pub retrains: u64,
-    /// Lanes B receives on after training (16, or 8 when degraded).
+    /// Data lanes B receives on after training (16, or 8 when degraded;
+    /// 64 on the advanced package).
     pub lanes_used: usize,
-    pub lanes_good: u64,
+    /// Physical lanes B's receiver found broken in its last training.
+    pub broken: Vec<usize>,
     /// Delivered payload bits per lane-bit between the first and the last
     /// delivery at B.
     pub efficiency: f64,
@@ -225,10 +243,55 @@ struct Ports {
     sb_out: PortId,
     sb_in: PortId,
     state: PortId,
-    tx_mode: PortId,
-    rx_mode: PortId,
+    lanes_good: PortId,
+    lanes: LaneReport,
     rx_verdict: PortId,
     rx_crc_ok: PortId,
+}
+
+/// What training decided, as each package reports it.
+enum LaneReport {
+    /// Standard package: the lane modes of the transmitter and receiver.
+    Modes { tx: PortId, rx: PortId },
+    /// Advanced package: the partner's good-lane map the transmitter uses.
+    Map { tx: PortId },
+}
+
+impl Ports {
+    /// What A's transmitter was told about the lanes (its lane mode, or the
+    /// partner's good-lane map).
+    fn tx_report<S: Simulator>(&self, b: &mut Bench<S>) -> Vec<u64> {
+        match self.lanes {
+            LaneReport::Modes { tx, .. } => vec![b.get_id(tx)],
+            LaneReport::Map { tx } => b.get_wide(tx),
+        }
+    }
+
+    /// Physical lane of each logical lane, for a `tx_report`.
+    fn tx_map(&self, report: &[u64], g: &Geometry) -> Vec<usize> {
+        match self.lanes {
+            LaneReport::Modes { .. } => g.lane_map(report[0], &[]),
+            LaneReport::Map { .. } => g.lane_map(0, report),
+        }
+    }
+
+    /// Payload-carrying lane bits per clock of B's receiver.
+    fn rx_bits<S: Simulator>(&self, b: &mut Bench<S>, g: &Geometry) -> u64 {
+        match self.lanes {
+            LaneReport::Modes { rx, .. } if b.get_id(rx) != mode::FULL => {
+                (g.bits * g.data_lanes / 2) as u64
+            }
+            _ => (g.bits * g.data_lanes) as u64,
+        }
+    }
+
+    /// Physical lanes B's receiver found broken.
+    fn rx_broken<S: Simulator>(&self, b: &mut Bench<S>, g: &Geometry) -> Vec<usize> {
+        let good = b.get_wide(self.lanes_good);
+        (0..g.lanes)
+            .filter(|&l| (good[l / 64] >> (l % 64)) & 1 == 0)
+            .collect()
+    }
 }
 
 impl Ports {
@@ -246,20 +309,20 @@ impl Ports {
             sb_out: p("sb_out")?,
             sb_in: p("sb_in")?,
             state: p("state")?,
-            tx_mode: p("tx_mode")?,
-            rx_mode: p("rx_mode")?,
+            lanes_good: p("lanes_good")?,
+            lanes: match b.port("tx_mode") {
+                Ok(tx) => LaneReport::Modes {
+                    tx,
+                    rx: p("rx_mode")?,
+                },
+                Err(_) => LaneReport::Map {
+                    tx: p("tx_lanes_good")?,
+                },
+            },
             rx_verdict: p("rx_verdict")?,
             rx_crc_ok: p("rx_crc_ok")?,
         })
     }
-}
-
-fn words_to_lanes(w: &[u64]) -> [u64; 2] {
-    let mut out = [0u64; 2];
-    for (l, &b) in w.iter().enumerate() {
-        out[l / 8] |= (b & 0xff) << (8 * (l % 8));
-    }
-    out
 }
 
 /// Drives one clock of a die's user transmit side (before `eval`).
@@ -350,7 +413,7 @@ fn observe<S: Simulator>(
 #[derive(Default)]
 struct Ledger {
     /// The last clocks A transmitted: (flit, lane bytes, lanes in use).
-    sent: VecDeque<(Option<u64>, Vec<u64>, [bool; LANES])>,
+    sent: VecDeque<(Option<u64>, Vec<u64>, Vec<bool>)>,
     /// Per flit A started: changed by the channel.
     corrupted: Vec<bool>,
     verdicts: u64,
@@ -362,7 +425,7 @@ impl Ledger {
     const HISTORY: usize = 64;
 
     fn transmitted(&mut self, flit: Option<u64>, lanes: Vec<u64>, physical: &[usize]) {
-        let mut used = [false; LANES];
+        let mut used = vec![false; lanes.len()];
         if let Some(k) = flit {
             while self.corrupted.len() as u64 <= k {
                 self.corrupted.push(false);
@@ -423,10 +486,11 @@ pub fn run_link<S: Simulator>(
 ) -> Result<PhyReport, String> {
     use rand::{Rng, SeedableRng};
     cfg.check()?;
+    let geometry = cfg.geometry();
     let channel = |seed: u64, deaths: Vec<(usize, u64)>| {
         Channel::new(ChannelConfig {
-            lanes: LANES,
-            bits_per_lane: protocol::LANE_BITS,
+            lanes: geometry.lanes,
+            bits_per_lane: geometry.bits,
             base_delay: cfg.base_delay,
             skew: cfg.skew.clone(),
             ber: cfg.ber,
@@ -447,7 +511,8 @@ pub fn run_link<S: Simulator>(
     }
     let mut ea = Endpoint::new("A", cfg.seed, cfg.flits);
     let mut eb = Endpoint::new("B", cfg.seed.wrapping_add(1), cfg.reverse_flits);
-    let mut monitor = WireMonitor::new(cfg.seed);
+    let mut monitor = WireMonitor::new(geometry, cfg.seed);
+    let (mut tx_report, mut tx_map) = (vec![], vec![]);
     let mut sb_ab: VecDeque<bool> = std::iter::repeat_n(true, cfg.sideband_delay).collect();
     let mut sb_ba: VecDeque<bool> = std::iter::repeat_n(true, cfg.sideband_delay).collect();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(cfg.seed ^ 0x1d1e);
@@ -505,39 +570,39 @@ pub fn run_link<S: Simulator>(
                 state::name(state_b)
             ));
         }
-        let tx_mode_a = a.get_id(pa.tx_mode);
-        let width = if b.get_id(pb.rx_mode) == mode::FULL {
-            LANES
-        } else {
-            LANES / 2
-        };
-        lane_clocks.push(lane_clocks.last().copied().unwrap_or(0) + width as u64);
-        let carried = match monitor.clock(&out_a, state_a, tx_mode_a, now) {
+        let report = pa.tx_report(a);
+        if report != tx_report {
+            tx_map = pa.tx_map(&report, &geometry);
+            tx_report = report;
+        }
+        lane_clocks.push(lane_clocks.last().copied().unwrap_or(0) + pb.rx_bits(b, &geometry));
+        let sent_a = geometry.unpack(&out_a);
+        let carried = match monitor.clock(&sent_a, state_a, &tx_map, now) {
             Ok(c) => c,
             Err(e) => break Err(e),
         };
-        let sent_a = lanes_to_words(&out_a);
         let mut wire_a = sent_a.clone();
-        let physical = match carried {
-            Some(_) => physical_lanes(monitor.mode),
-            None => vec![],
+        let physical: &[usize] = match carried {
+            Some(_) => &tx_map,
+            None => &[],
         };
         if let Some((k, first)) = carried {
-            // The directed fault: CRC bit 31 is bit 7 of flit byte 255.
-            let last = FLIT_BYTES - 1;
+            // The directed fault: CRC bit 31 is the last bit of the flit.
+            let bit = 8 * (FLIT_BYTES - first) - 1;
+            let lane = bit / geometry.bits;
             if cfg.crc_flip_every > 0
                 && k % cfg.crc_flip_every == cfg.crc_flip_every - 1
-                && (first..first + physical.len()).contains(&last)
+                && lane < physical.len()
             {
-                wire_a[physical[last - first]] ^= 0x80;
+                wire_a[physical[lane]] ^= 1 << (bit % geometry.bits);
             }
         }
-        ledger.transmitted(carried.map(|c| c.0), sent_a, &physical);
+        ledger.transmitted(carried.map(|c| c.0), sent_a, physical);
         let rx_b = ab.clock(&wire_a);
         ledger.received(&rx_b, &ab);
-        let rx_a = ba.clock(&lanes_to_words(&out_b));
-        a.set_wide(pa.lanes_in, &words_to_lanes(&rx_a));
-        b.set_wide(pb.lanes_in, &words_to_lanes(&rx_b));
+        let rx_a = ba.clock(&geometry.unpack(&out_b));
+        a.set_wide(pa.lanes_in, &geometry.pack(&rx_a));
+        b.set_wide(pb.lanes_in, &geometry.pack(&rx_b));
         sb_ab.push_back(a.get_id(pa.sb_out) == 1);
         sb_ba.push_back(b.get_id(pb.sb_out) == 1);
         a.set_id(pa.sb_in, u64::from(sb_ba.pop_front().unwrap_or(true)));
@@ -576,12 +641,7 @@ pub fn run_link<S: Simulator>(
     outcome?;
     let elapsed = wall.elapsed().as_secs_f64();
     let get = |bench: &mut Bench<S>, n: &str| bench.get(n).map_err(|e| e.to_string());
-    let rx_mode = get(b, "rx_mode")?;
-    let lanes_used = if rx_mode == mode::FULL {
-        LANES
-    } else {
-        LANES / 2
-    };
+    let lanes_used = pb.rx_bits(b, &geometry) as usize / geometry.bits;
     let mut report = PhyReport {
         training_clocks: training.unwrap_or(now),
         clocks: now,
@@ -591,7 +651,7 @@ pub fn run_link<S: Simulator>(
         crc_errors: get(b, "crc_errors")?,
         retrains: get(a, "retrains")?,
         lanes_used,
-        lanes_good: get(b, "lanes_good")?,
+        broken: pb.rx_broken(b, &geometry),
         theoretical: PAYLOAD_BYTES as f64 / FLIT_BYTES as f64,
         monitored: monitor.checked,
         corrupted_on_wire: ledger.corrupted.iter().filter(|&&c| c).count() as u64,
@@ -607,7 +667,7 @@ pub fn run_link<S: Simulator>(
         if last > first {
             let bits = (eb.delivered_at.len() - 1) as f64 * (PAYLOAD_BYTES * 8) as f64;
             let lanes = lane_clocks[*last as usize] - lane_clocks[*first as usize];
-            let capacity = (lanes * protocol::LANE_BITS as u64) as f64;
+            let capacity = lanes as f64;
             report.efficiency = bits / capacity;
         }
     }
@@ -630,7 +690,7 @@ pub fn run(cfg: &PhyConfig) -> Result<PhyReport, String> {
 
 /// The link on two Verilator models of a PHY built with `mutation`.
 pub fn run_mutant(cfg: &PhyConfig, mutation: Mutation) -> Result<PhyReport, String> {
-    let mut a = verilator_phy(mutation)?;
-    let mut b = verilator_phy(mutation)?;
+    let mut a = verilator_phy(cfg.package, mutation)?;
+    let mut b = verilator_phy(cfg.package, mutation)?;
     run_link(&mut a, &mut b, cfg)
 }

@@ -1,37 +1,106 @@
 //! The wire monitor of the die-to-die bench: watches what die A puts on its
 //! lanes, independently of the RTL. It checks the start of data, undoes
-//! each lane's scrambling with a bit-serial LFSR (`models::lfsr`) and the
+//! the scrambling with bit-serial LFSRs (`models::lfsr`) and the
 //! lane map, and checks every flit's CRC with the `crc` crate, that idle
 //! flits are empty, and that each data flit carries the payload A was given
 //! for its sequence number.
 
 use crate::d2d_bench::payload;
+use crate::models::d2d_link::lanes_to_bytes;
 use crate::models::lfsr::Lfsr;
 use crc::{Crc, CRC_32_ISO_HDLC};
+use kaizen_hdl::d2d::advanced;
 use kaizen_hdl::d2d::flit::{CRC_BYTES, FLIT_BYTES, HEADER_BYTES, KIND_DATA, PAYLOAD_BYTES};
+use kaizen_hdl::d2d::params::{LinkParams, Package};
 use kaizen_hdl::d2d::protocol::{self, mode, state, LANES, SDS};
 use kaizen_hdl::primitives::PCIE_GEN3_LANE0;
 
 const CRC32: Crc<u32> = Crc::<u32>::new(&CRC_32_ISO_HDLC);
 
-/// Physical lane of each logical lane in a lane mode.
-pub fn physical_lanes(m: u64) -> Vec<usize> {
-    match m {
-        mode::FULL => (0..LANES).collect(),
-        mode::LOWER => (0..LANES / 2).collect(),
-        _ => (LANES / 2..LANES).collect(),
-    }
+/// The lanes of a PHY as its ports carry them: lane `l` at bits
+/// `bits*l ..` of the packed lane vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Geometry {
+    pub package: Package,
+    /// Physical lanes, spares included.
+    pub lanes: usize,
+    /// Logical (data) lanes at full width.
+    pub data_lanes: usize,
+    /// Bits per lane per clock.
+    pub bits: usize,
 }
 
-pub fn lanes_to_words(lanes: &[u64]) -> Vec<u64> {
-    (0..LANES)
-        .map(|l| (lanes[l / 8] >> (8 * (l % 8))) & 0xff)
-        .collect()
+impl Geometry {
+    pub fn of(package: Package) -> Self {
+        match package {
+            Package::Standard => Self {
+                package,
+                lanes: LANES,
+                data_lanes: LANES,
+                bits: protocol::LANE_BITS,
+            },
+            Package::Advanced => Self {
+                package,
+                lanes: advanced::PHYS_LANES,
+                data_lanes: advanced::DATA_LANES,
+                bits: advanced::LANE_BITS,
+            },
+        }
+    }
+
+    fn lane_mask(&self) -> u64 {
+        (1u64 << self.bits) - 1
+    }
+
+    /// Packed lane vector (64-bit words) -> one value per lane.
+    pub fn unpack(&self, packed: &[u64]) -> Vec<u64> {
+        (0..self.lanes)
+            .map(|l| {
+                let bit = self.bits * l;
+                (packed[bit / 64] >> (bit % 64)) & self.lane_mask()
+            })
+            .collect()
+    }
+
+    /// One value per lane -> packed lane vector.
+    pub fn pack(&self, lanes: &[u64]) -> Vec<u64> {
+        let mut out = vec![0u64; (self.lanes * self.bits).div_ceil(64)];
+        for (l, &v) in lanes.iter().enumerate() {
+            let bit = self.bits * l;
+            out[bit / 64] |= (v & self.lane_mask()) << (bit % 64);
+        }
+        out
+    }
+
+    /// Physical lane of each logical lane: from the standard package's
+    /// lane mode, or by the repair rule of `params.rs` from the lanes an
+    /// advanced-package partner reported good (so the RTL's remap is held
+    /// to the software rule). Empty when the lanes cannot carry a link.
+    pub fn lane_map(&self, tx_mode: u64, tx_good: &[u64]) -> Vec<usize> {
+        match self.package {
+            Package::Standard => match tx_mode {
+                mode::FULL => (0..LANES).collect(),
+                mode::LOWER => (0..LANES / 2).collect(),
+                mode::UPPER => (LANES / 2..LANES).collect(),
+                _ => vec![],
+            },
+            Package::Advanced => {
+                let broken: Vec<usize> = (0..self.lanes)
+                    .filter(|&l| (tx_good[l / 64] >> (l % 64)) & 1 == 0)
+                    .collect();
+                LinkParams::advanced()
+                    .repair(&broken)
+                    .map(|m| m.lanes)
+                    .unwrap_or_default()
+            }
+        }
+    }
 }
 
 /// Checks A's transmitted lanes against the documented flit format with
 /// software models (see the module comment).
 pub struct WireMonitor {
+    geometry: Geometry,
     lfsrs: Vec<Lfsr>,
     seeds: Vec<u64>,
     in_data: bool,
@@ -42,16 +111,17 @@ pub struct WireMonitor {
     last_state: u64,
     /// Flits started on the wire so far.
     flits: u64,
-    /// Lane mode of the clock just seen.
-    pub mode: u64,
+    /// Physical lane of each logical lane, the clock just seen.
+    pub map: Vec<usize>,
     /// Data flits checked so far.
     pub checked: u64,
 }
 
 impl WireMonitor {
-    pub fn new(seed: u64) -> Self {
+    pub fn new(geometry: Geometry, seed: u64) -> Self {
         let seeds = PCIE_GEN3_LANE0.lane_seeds(LANES, protocol::LANE_SEED_OFFSET);
         Self {
+            geometry,
             lfsrs: vec![],
             seeds,
             in_data: false,
@@ -61,7 +131,7 @@ impl WireMonitor {
             next_new: 0,
             last_state: state::RESET,
             flits: 0,
-            mode: mode::FULL,
+            map: vec![],
             checked: 0,
         }
     }
@@ -82,15 +152,16 @@ impl WireMonitor {
         }
     }
 
-    /// `lanes`: A's physical lanes this clock; `ltsm` A's state, `tx_mode`
-    /// the lane mode A transmits with.
+    /// `lanes`: A's physical lanes this clock, one value per lane; `ltsm`
+    /// A's state; `map` the physical lane of each logical lane A transmits
+    /// with (`Geometry::lane_map`).
     /// Returns, for a data clock, the flit it carries (counted from the
-    /// first flit after power-up) and the flit byte on logical lane 0.
+    /// first flit after power-up) and the flit byte this clock starts at.
     pub fn clock(
         &mut self,
         lanes: &[u64],
         ltsm: u64,
-        tx_mode: u64,
+        map: &[usize],
         now: u64,
     ) -> Result<Option<(u64, usize)>, String> {
         // The lanes are registered: they show what was chosen in the state
@@ -100,31 +171,38 @@ impl WireMonitor {
             self.restart();
             return Ok(None);
         }
-        self.mode = tx_mode;
-        let phys = lanes_to_words(lanes);
-        let logical: Vec<u64> = match tx_mode {
-            mode::FULL => phys,
-            mode::LOWER => phys[..8].to_vec(),
-            _ => phys[8..].to_vec(),
-        };
+        if map.is_empty() {
+            return Err(format!(
+                "clock {now}: wire monitor: die A is ACTIVE on lanes that cannot carry a link"
+            ));
+        }
+        if self.map != map {
+            self.map = map.to_vec();
+        }
+        let bits = self.geometry.bits;
+        let logical: Vec<u64> = map.iter().map(|&p| lanes[p]).collect();
         if !self.in_data {
             // The transmitter's own wire has no errors: the SDS is exact.
-            if logical.iter().all(|&b| b == u64::from(SDS[self.sds_seen])) {
+            let bytes = lanes_to_bytes(&logical, bits);
+            if bytes.iter().all(|&b| b == SDS[self.sds_seen]) {
                 self.sds_seen += 1;
                 self.in_data = self.sds_seen == SDS.len();
                 return Ok(None);
             }
             return Err(format!(
                 "clock {now}: wire monitor: die A's lanes in ACTIVE carry {:02x?}, not start-of-data {:#04x}",
-                logical, SDS[self.sds_seen]
+                bytes, SDS[self.sds_seen]
             ));
         }
         let carried = (self.flits, self.bytes.len());
-        // Every lane's LFSR advances every data clock, used or not.
-        for (l, lfsr) in self.lfsrs.iter_mut().enumerate() {
+        // Scrambling is per byte of the logical word (one LFSR per byte,
+        // `protocol::LANES` of them); every LFSR advances every data clock,
+        // used or not.
+        let bytes = lanes_to_bytes(&logical, bits);
+        for (j, lfsr) in self.lfsrs.iter_mut().enumerate() {
             let key = lfsr.next_word(8);
-            if l < logical.len() {
-                self.bytes.push((logical[l] ^ key) as u8);
+            if let Some(&b) = bytes.get(j) {
+                self.bytes.push(b ^ key as u8);
             }
         }
         if self.bytes.len() == FLIT_BYTES {

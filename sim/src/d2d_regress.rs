@@ -3,35 +3,56 @@
 //! channels the teeth mutants must fail on.
 
 use crate::d2d_bench::PhyConfig;
+use crate::d2d_monitor::Geometry;
 use crate::models::channel::Bursts;
+use kaizen_hdl::d2d::advanced::SPARES;
+use kaizen_hdl::d2d::params::Package;
 use kaizen_hdl::d2d::protocol::{HALF_LANES, LANES, MAX_SKEW};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// A random channel within the fault model, carrying `flits` flits: skew up
-/// to the maximum, BER from none to 1e-4, sometimes bursts, up to three
-/// lanes of one half broken from power-up, sometimes a lane dying in
-/// traffic (when the link is still at full width), reverse traffic, idle
-/// gaps, a slow or fast sideband, and sometimes a flipped CRC bit.
-pub fn random_channel(seed: u64, flits: u64) -> PhyConfig {
+/// A random channel within the fault model of `package`'s PHY, carrying
+/// `flits` flits: skew up to the maximum, BER from none to 1e-4, sometimes
+/// bursts, broken lanes from power-up (standard: up to three of one half;
+/// advanced: up to all four spares' worth, anywhere), sometimes a lane
+/// dying in traffic (while the link can still repair it), reverse traffic,
+/// idle gaps, a slow or fast sideband, and sometimes a flipped CRC bit.
+pub fn random_channel(package: Package, seed: u64, flits: u64) -> PhyConfig {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let lanes = Geometry::of(package).lanes;
     let ber = *[0.0, 1e-9, 1e-6, 1e-5, 1e-4]
         .choose(&mut rng)
         .expect("non-empty");
     let max_skew = rng.gen_range(0..=MAX_SKEW);
-    let skew = (0..LANES).map(|_| rng.gen_range(0..=max_skew)).collect();
+    let skew = (0..lanes).map(|_| rng.gen_range(0..=max_skew)).collect();
     let mut broken = vec![];
-    if rng.gen_bool(0.3) {
-        let half = if rng.gen() { 0 } else { HALF_LANES };
-        let mut lanes: Vec<usize> = (half..half + HALF_LANES).collect();
-        lanes.shuffle(&mut rng);
-        broken = lanes[..rng.gen_range(1..=3)].to_vec();
-    }
     let mut deaths = vec![];
-    if broken.is_empty() && rng.gen_bool(0.25) {
-        // Mid-traffic: after training, within the first part of the run.
-        deaths.push((rng.gen_range(0..LANES), rng.gen_range(400..400 + 8 * flits)));
+    match package {
+        Package::Standard => {
+            if rng.gen_bool(0.3) {
+                let half = if rng.gen() { 0 } else { HALF_LANES };
+                let mut half_lanes: Vec<usize> = (half..half + HALF_LANES).collect();
+                half_lanes.shuffle(&mut rng);
+                broken = half_lanes[..rng.gen_range(1..=3)].to_vec();
+            }
+            if broken.is_empty() && rng.gen_bool(0.25) {
+                // Mid-traffic: after training, within the first part of the run.
+                deaths.push((rng.gen_range(0..LANES), rng.gen_range(400..400 + 8 * flits)));
+            }
+        }
+        Package::Advanced => {
+            let mut all: Vec<usize> = (0..lanes).collect();
+            all.shuffle(&mut rng);
+            if rng.gen_bool(0.5) {
+                broken = all[..rng.gen_range(1..=SPARES)].to_vec();
+            }
+            if broken.len() < SPARES && rng.gen_bool(0.3) {
+                // After training (which takes longer: a 74-bit sideband frame).
+                let at = rng.gen_range(1200..1200 + 8 * flits);
+                deaths.push((all[SPARES], at));
+            }
+        }
     }
     let bursts = rng.gen_bool(0.15).then(|| Bursts {
         rate: 1e-5,
@@ -56,6 +77,7 @@ pub fn random_channel(seed: u64, flits: u64) -> PhyConfig {
             0
         },
         idle: if rng.gen_bool(0.3) { 0.3 } else { 0.0 },
+        package,
         ..PhyConfig::new(flits, seed)
     }
 }

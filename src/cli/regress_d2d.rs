@@ -3,6 +3,7 @@
 //! mutants the suite must catch.
 
 use anyhow::{bail, Context};
+use kaizen_hdl::d2d::params::Package;
 use kaizen_hdl::d2d::protocol::{training_bound, Mutation};
 use kaizen_sim::d2d_bench::{self, run_mutant};
 use kaizen_sim::d2d_regress::{random_channel, teeth_channels};
@@ -22,11 +23,17 @@ pub fn run(flits: u64, seed: u64, teeth: bool) -> anyhow::Result<()> {
     let (mut done, mut clocks, mut k) = (0u64, 0u64, 0u64);
     while done < flits {
         let n = PER_CHANNEL.min(flits - done);
-        let cfg = random_channel(seed.wrapping_add(k), n);
+        // Every other channel on the advanced package.
+        let package = if k % 2 == 0 {
+            Package::Standard
+        } else {
+            Package::Advanced
+        };
+        let cfg = random_channel(package, seed.wrapping_add(k), n);
         let r = d2d_bench::run(&cfg)
             .map_err(anyhow::Error::msg)
             .with_context(|| format!("channel {k} (seed {}): {cfg:?}", cfg.seed))?;
-        let bound = training_bound(cfg.sideband_delay);
+        let bound = training_bound(cfg.package, cfg.sideband_delay);
         if r.training_clocks > bound {
             bail!(
                 "channel {k}: training took {} clocks, bound {bound}",
@@ -34,7 +41,8 @@ pub fn run(flits: u64, seed: u64, teeth: bool) -> anyhow::Result<()> {
             );
         }
         println!(
-            "ok  channel {k:>3}: BER {:<7e} {} broken, {} dying, {} flits + {} back, {} replays, {} CRC errors ({} on the wire), {} retrains, efficiency {:.1} %",
+            "ok  channel {k:>3}: {:<8} BER {:<7e} {} broken, {} dying, {} flits + {} back, {} replays, {} CRC errors ({} on the wire), {} retrains, efficiency {:.1} %",
+            format!("{:?}", cfg.package).to_lowercase(),
             cfg.ber,
             cfg.broken.len(),
             cfg.deaths.len(),

@@ -5,7 +5,7 @@
 use anyhow::bail;
 use clap::Args;
 use kaizen_hdl::d2d::params::LinkParams;
-use kaizen_hdl::d2d::protocol::{self, LANES};
+use kaizen_hdl::d2d::protocol;
 use kaizen_sim::d2d_bench::{self, payload, PhyConfig, PhyReport};
 use kaizen_sim::models::d2d_link::{run as run_link, LinkConfig, LinkReport};
 use rand::{Rng, SeedableRng};
@@ -16,8 +16,8 @@ const CORE_GHZ: f64 = 2.0;
 
 #[derive(Args)]
 pub struct D2dArgs {
-    /// 16 (standard package: the RTL and the reference) or 64 (advanced
-    /// package, 4 spares: the reference only).
+    /// 16 (standard package: degrades to 8 lanes) or 64 (advanced package:
+    /// 4 spare lanes, broken lanes remapped onto them).
     #[arg(long, default_value_t = 16)]
     lanes: usize,
     /// Random bit-error rate per bit.
@@ -68,12 +68,6 @@ pub fn run(a: D2dArgs) -> anyhow::Result<()> {
         .map(|s| parse_death(s))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let rtl = !a.reference_only;
-    if rtl && a.lanes != LANES {
-        bail!(
-            "the PHY RTL is the standard package ({LANES} lanes); run --lanes {} with --reference-only",
-            a.lanes
-        );
-    }
     if rtl && a.skew > protocol::MAX_SKEW {
         bail!(
             "--skew {} is beyond what the PHY's training and deskew cover ({} clocks)",
@@ -123,6 +117,7 @@ pub fn run(a: D2dArgs) -> anyhow::Result<()> {
             broken: a.dead_lanes.clone(),
             deaths,
             vcd: a.vcd.clone(),
+            package: params.package,
             ..PhyConfig::new(a.flits, a.seed)
         };
         Some(d2d_bench::run(&cfg).map_err(anyhow::Error::msg)?)
@@ -142,7 +137,7 @@ pub fn run(a: D2dArgs) -> anyhow::Result<()> {
             .join(","),
         a.seed
     );
-    print_table(a.flits, &reference, map.lanes.len(), hw.as_ref());
+    print_table(a.flits, &reference, &params, map.lanes.len(), hw.as_ref());
     if let Some(path) = &a.vcd {
         println!(
             "VCD: die A {}, die B {}",
@@ -153,8 +148,14 @@ pub fn run(a: D2dArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_table(flits: u64, r: &LinkReport, ref_lanes: usize, hw: Option<&PhyReport>) {
-    let gbps = |eff: f64, lanes: usize| eff * (lanes * 8) as f64 * CORE_GHZ;
+fn print_table(
+    flits: u64,
+    r: &LinkReport,
+    params: &LinkParams,
+    ref_lanes: usize,
+    hw: Option<&PhyReport>,
+) {
+    let gbps = |eff: f64, lanes: usize| eff * (lanes * params.bits_per_lane) as f64 * CORE_GHZ;
     let col = |f: &dyn Fn(&PhyReport) -> String| hw.map(f).unwrap_or_else(|| "-".into());
     println!(
         "                          {:>18} {:>18}",
@@ -169,8 +170,17 @@ fn print_table(flits: u64, r: &LinkReport, ref_lanes: usize, hw: Option<&PhyRepo
     row(
         "lanes in use",
         col(&|h| {
-            let degraded = if h.lanes_used < LANES { " (degr.)" } else { "" };
-            format!("{}{degraded}", h.lanes_used)
+            let degraded = if h.lanes_used < params.lanes {
+                " (degr.)"
+            } else {
+                ""
+            };
+            let spared = if h.broken.is_empty() || h.lanes_used < params.lanes {
+                String::new()
+            } else {
+                format!(" ({} spared)", h.broken.len())
+            };
+            format!("{}{degraded}{spared}", h.lanes_used)
         }),
         ref_lanes.to_string(),
     );

@@ -53,6 +53,27 @@ pub fn proptest_config(test: &str, cases: u32) -> Config {
 }
 
 /// Where a failing case's trace goes.
+/// Runs the die-to-die link of `cfg`; on failure runs it again with VCD
+/// traces of both dies and returns the failure with the traces' path.
+pub fn run_d2d_traced(
+    test: &str,
+    cfg: &kaizen_sim::d2d_bench::PhyConfig,
+) -> Result<kaizen_sim::d2d_bench::PhyReport, String> {
+    use kaizen_sim::d2d_bench::{run, PhyConfig};
+    run(cfg).map_err(|first| {
+        let path = vcd_path(test);
+        let traced = PhyConfig {
+            vcd: Some(path.clone()),
+            ..cfg.clone()
+        };
+        let _ = run(&traced);
+        format!(
+            "{first}\nchannel: {cfg:?}\nVCD of the failing case: {} (die B beside it)",
+            path.display()
+        )
+    })
+}
+
 pub fn vcd_path(test: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vcd");
     std::fs::create_dir_all(&dir).expect("vcd dir");

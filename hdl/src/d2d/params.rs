@@ -39,13 +39,14 @@ impl LinkParams {
         }
     }
 
-    /// UCIe advanced package: 64 lanes and 4 spares.
+    /// UCIe advanced package: 64 lanes and 4 spares, 2 bits per lane per
+    /// core clock (one 128-bit word per clock, as the RTL carries it).
     pub fn advanced() -> Self {
         Self {
             package: Package::Advanced,
             lanes: 64,
             spares: 4,
-            bits_per_lane: 8,
+            bits_per_lane: 2,
             flit_bytes: 256,
         }
     }

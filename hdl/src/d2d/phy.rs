@@ -18,8 +18,10 @@
 use super::deskew::Deskew;
 use super::link_rx::LinkRx;
 use super::link_tx::LinkTx;
+use super::ltsm::Ltsm;
 use super::protocol::*;
 use super::sideband::Sideband;
+use super::start_of_data::{every_byte, StartOfData};
 use super::training::LaneTrainer;
 use crate::primitives::{Gf2Matrix, LaneScrambler, Reg, XorNet, XorNet2, PCIE_GEN3_LANE0};
 use rust_hdl::prelude::*;
@@ -59,34 +61,30 @@ pub struct D2dPhy {
     /// A flit was received whole this clock; whether its CRC passed.
     pub rx_verdict: Signal<Out, Bit>,
     pub rx_crc_ok: Signal<Out, Bit>,
-    sideband: Sideband,
-    trainer: LaneTrainer,
-    deskew: Deskew,
+    sideband: Sideband<SB_MESSAGE_BITS>,
+    ltsm: Ltsm,
+    trainer: LaneTrainer<LANES, WORD_BITS>,
+    deskew: Deskew<LANES, WORD_BITS>,
+    sds: StartOfData,
     link_tx: LinkTx,
     link_rx: LinkRx,
     scrambler: PhyScrambler,
     descrambler: PhyScrambler,
-    pack_message: XorNet2<3, 2, 5>,
+    pack_message: XorNet2<3, 2, SB_MESSAGE_BITS>,
     pattern: XorNet<5, WORD_BITS>,
-    ltsm: Reg<Bits<3>>,
     rx_mode_r: Reg<Bits<2>>,
     tx_mode_r: Reg<Bits<2>>,
-    delays: Reg<Bits<64>>,
+    delays: [Reg<Bits<4>>; LANES],
     good: Reg<Bits<LANES>>,
     lanes: Reg<Bits<WORD_BITS>>,
     pat_phase: Reg<Bits<5>>,
-    tx_sds: Reg<Bits<3>>,
     tx_gear: Reg<Bit>,
     tx_hold: Reg<Bits<WORD_BITS>>,
-    rx_phase: Reg<Bits<2>>,
-    rx_count: Reg<Bits<2>>,
     rx_gear: Reg<Bit>,
     rx_hold: Reg<Bits<WORD_BITS>>,
-    sds_timer: Reg<Bits<8>>,
-    retrain_count: Reg<Bits<16>>,
     pstate: Signal<Local, Bits<3>>,
     pmode: Signal<Local, Bits<2>>,
-    partner_training: Signal<Local, Bit>,
+    train_mode: Signal<Local, Bits<2>>,
     tx_full: Signal<Local, Bit>,
     tx_data: Signal<Local, Bit>,
     tx_logical: Signal<Local, Bits<WORD_BITS>>,
@@ -94,53 +92,25 @@ pub struct D2dPhy {
     rx_full: Signal<Local, Bit>,
     rx_data: Signal<Local, Bit>,
     rx_logical: Signal<Local, Bits<WORD_BITS>>,
-    sds_hits: [Signal<Local, Bits<4>>; 4],
-    sds_found: [Signal<Local, Bit>; 4],
-    go_retrain: Signal<Local, Bit>,
     st_reset: Constant<Bits<3>>,
-    st_retrain: Constant<Bits<3>>,
-    st_sbinit: Constant<Bits<3>>,
-    st_mbinit: Constant<Bits<3>>,
-    st_mbtrain: Constant<Bits<3>>,
     st_linkinit: Constant<Bits<3>>,
-    st_active: Constant<Bits<3>>,
-    st_error: Constant<Bits<3>>,
     m_full: Constant<Bits<2>>,
+    m_lower: Constant<Bits<2>>,
     m_upper: Constant<Bits<2>>,
     m_fail: Constant<Bits<2>>,
-    sds_byte: [Constant<Bits<8>>; 4],
-    sds_word: [Constant<Bits<3>>; 4],
-    sds_match: Constant<Bits<4>>,
-    sds_done: Constant<Bits<3>>,
-    sds_timeout: Constant<Bits<8>>,
-    sds_lanes: [Constant<Bits<WORD_BITS>>; 4],
+    all_lanes: Constant<Bits<LANES>>,
+    lower_lanes: Constant<Bits<LANES>>,
+    upper_lanes: Constant<Bits<LANES>>,
     mark_word: Constant<Bits<WORD_BITS>>,
     low_half: Constant<Bits<WORD_BITS>>,
     half_shift: Constant<Bits<8>>,
     zero_word: Constant<Bits<WORD_BITS>>,
     zero5: Constant<Bits<5>>,
     one5: Constant<Bits<5>>,
-    zero4: Constant<Bits<4>>,
-    one4: Constant<Bits<4>>,
-    zero3: Constant<Bits<3>>,
-    one3: Constant<Bits<3>>,
-    zero2: Constant<Bits<2>>,
-    one2: Constant<Bits<2>>,
-    three2: Constant<Bits<2>>,
-    data_phase: Constant<Bits<2>>,
-    zero8: Constant<Bits<8>>,
-    one8: Constant<Bits<8>>,
-    one16: Constant<Bits<16>>,
 }
 
 fn k<const N: usize>(v: u64) -> Constant<Bits<N>> {
     Constant::new(v.into())
-}
-
-fn every_lane(byte: u8) -> Bits<WORD_BITS> {
-    (0..LANES).fold(Bits::default(), |w, l| {
-        w | (Bits::<WORD_BITS>::from(u64::from(byte)) << (8 * l as u64))
-    })
 }
 
 impl Default for D2dPhy {
@@ -179,33 +149,29 @@ impl D2dPhy {
             rx_verdict: Default::default(),
             rx_crc_ok: Default::default(),
             sideband: Sideband::default(),
-            trainer: LaneTrainer::default(),
+            ltsm: Ltsm::default(),
+            trainer: LaneTrainer::new(TRAIN_MARK),
             deskew: Deskew::default(),
+            sds: StartOfData::default(),
             link_tx: LinkTx::new(mutation),
             link_rx: LinkRx::new(mutation),
             scrambler: phy_scrambler(),
             descrambler: phy_scrambler(),
             pack_message: XorNet2::new(Gf2Matrix::placement(5, 5, &[(0, 0, 3), (3, 3, 2)])),
             pattern: XorNet::new(Gf2Matrix::placement(5, w, &pattern_fields)),
-            ltsm: Reg::default(),
             rx_mode_r: Reg::default(),
             tx_mode_r: Reg::default(),
-            delays: Reg::default(),
+            delays: std::array::from_fn(|_| Reg::default()),
             good: Reg::default(),
             lanes: Reg::default(),
             pat_phase: Reg::default(),
-            tx_sds: Reg::default(),
             tx_gear: Reg::default(),
             tx_hold: Reg::default(),
-            rx_phase: Reg::default(),
-            rx_count: Reg::default(),
             rx_gear: Reg::default(),
             rx_hold: Reg::default(),
-            sds_timer: Reg::default(),
-            retrain_count: Reg::default(),
             pstate: Default::default(),
             pmode: Default::default(),
-            partner_training: Default::default(),
+            train_mode: Default::default(),
             tx_full: Default::default(),
             tx_data: Default::default(),
             tx_logical: Default::default(),
@@ -213,43 +179,21 @@ impl D2dPhy {
             rx_full: Default::default(),
             rx_data: Default::default(),
             rx_logical: Default::default(),
-            sds_hits: Default::default(),
-            sds_found: Default::default(),
-            go_retrain: Default::default(),
             st_reset: k(state::RESET),
-            st_retrain: k(state::RETRAIN),
-            st_sbinit: k(state::SBINIT),
-            st_mbinit: k(state::MBINIT),
-            st_mbtrain: k(state::MBTRAIN),
             st_linkinit: k(state::LINKINIT),
-            st_active: k(state::ACTIVE),
-            st_error: k(state::TRAINERROR),
             m_full: k(mode::FULL),
+            m_lower: k(mode::LOWER),
             m_upper: k(mode::UPPER),
             m_fail: k(mode::FAIL),
-            sds_byte: std::array::from_fn(|i| k(SDS[i].into())),
-            sds_word: std::array::from_fn(|i| k(i as u64)),
-            sds_match: k(SDS_MATCH as u64),
-            sds_done: k(SDS.len() as u64),
-            sds_timeout: k(SDS_TIMEOUT as u64),
-            sds_lanes: std::array::from_fn(|i| Constant::new(every_lane(SDS[i]))),
-            mark_word: Constant::new(every_lane(TRAIN_MARK)),
+            all_lanes: k(0xffff),
+            lower_lanes: k(0x00ff),
+            upper_lanes: k(0xff00),
+            mark_word: Constant::new(every_byte(TRAIN_MARK)),
             low_half: Constant::new(Bits::<WORD_BITS>::from(u64::MAX)),
             half_shift: k(64),
             zero_word: k(0),
             zero5: k(0),
             one5: k(1),
-            zero4: k(0),
-            one4: k(1),
-            zero3: k(0),
-            one3: k(1),
-            zero2: k(0),
-            one2: k(1),
-            three2: k(3),
-            data_phase: k(2),
-            zero8: k(0),
-            one8: k(1),
-            one16: k(1),
         }
     }
 }
@@ -259,10 +203,14 @@ impl Logic for D2dPhy {
     fn update(&mut self) {
         self.sideband.clock.next = self.clock.val();
         self.sideband.reset.next = self.reset.val();
+        self.ltsm.clock.next = self.clock.val();
+        self.ltsm.reset.next = self.reset.val();
         self.trainer.clock.next = self.clock.val();
         self.trainer.reset.next = self.reset.val();
         self.deskew.clock.next = self.clock.val();
         self.deskew.reset.next = self.reset.val();
+        self.sds.clock.next = self.clock.val();
+        self.sds.reset.next = self.reset.val();
         self.link_tx.clock.next = self.clock.val();
         self.link_tx.reset.next = self.reset.val();
         self.link_rx.clock.next = self.clock.val();
@@ -271,42 +219,32 @@ impl Logic for D2dPhy {
         self.scrambler.reset.next = self.reset.val();
         self.descrambler.clock.next = self.clock.val();
         self.descrambler.reset.next = self.reset.val();
-        self.ltsm.clock.next = self.clock.val();
-        self.ltsm.reset.next = self.reset.val();
         self.rx_mode_r.clock.next = self.clock.val();
         self.rx_mode_r.reset.next = self.reset.val();
         self.tx_mode_r.clock.next = self.clock.val();
         self.tx_mode_r.reset.next = self.reset.val();
-        self.delays.clock.next = self.clock.val();
-        self.delays.reset.next = self.reset.val();
+        for l in 0..LANES {
+            self.delays[l].clock.next = self.clock.val();
+            self.delays[l].reset.next = self.reset.val();
+        }
         self.good.clock.next = self.clock.val();
         self.good.reset.next = self.reset.val();
         self.lanes.clock.next = self.clock.val();
         self.lanes.reset.next = self.reset.val();
         self.pat_phase.clock.next = self.clock.val();
         self.pat_phase.reset.next = self.reset.val();
-        self.tx_sds.clock.next = self.clock.val();
-        self.tx_sds.reset.next = self.reset.val();
         self.tx_gear.clock.next = self.clock.val();
         self.tx_gear.reset.next = self.reset.val();
         self.tx_hold.clock.next = self.clock.val();
         self.tx_hold.reset.next = self.reset.val();
-        self.rx_phase.clock.next = self.clock.val();
-        self.rx_phase.reset.next = self.reset.val();
-        self.rx_count.clock.next = self.clock.val();
-        self.rx_count.reset.next = self.reset.val();
         self.rx_gear.clock.next = self.clock.val();
         self.rx_gear.reset.next = self.reset.val();
         self.rx_hold.clock.next = self.clock.val();
         self.rx_hold.reset.next = self.reset.val();
-        self.sds_timer.clock.next = self.clock.val();
-        self.sds_timer.reset.next = self.reset.val();
-        self.retrain_count.clock.next = self.clock.val();
-        self.retrain_count.reset.next = self.reset.val();
 
         // Sideband: this die's state and its receiver's lane mode out; the
         // partner's in.
-        self.pack_message.a.next = self.ltsm.q.val();
+        self.pack_message.a.next = self.ltsm.state.val();
         self.pack_message.b.next = self.rx_mode_r.q.val();
         self.sideband.send.next = self.pack_message.y.val();
         self.sideband.sb_in.next = self.sb_in.val();
@@ -316,13 +254,10 @@ impl Logic for D2dPhy {
         if !self.sideband.recv_valid.val() {
             self.pstate.next = self.st_reset.val();
         }
-        self.partner_training.next = (self.pstate.val() >= self.st_mbtrain.val())
-            & (self.pstate.val() <= self.st_linkinit.val());
 
         // ---- Transmit lanes.
         self.tx_full.next = self.tx_mode_r.q.val() == self.m_full.val();
-        self.tx_data.next = (self.ltsm.q.val() == self.st_active.val())
-            & (self.tx_sds.q.val() == self.sds_done.val());
+        self.tx_data.next = self.sds.sending.val();
         self.link_tx.tx_valid.next = self.tx_valid.val();
         self.link_tx.tx_word.next = self.tx_word.val();
         self.tx_ready.next = self.link_tx.tx_ready.val();
@@ -344,12 +279,9 @@ impl Logic for D2dPhy {
         self.scrambler.data_in.next = self.tx_logical.val();
         self.scrambler.enable.next = self.tx_data.val();
         self.scrambler.reseed.next = !self.tx_data.val();
-        self.tx_physical.next = self.scrambler.data_out.val();
-        for i in 0..4 {
-            if self.tx_sds.q.val() == self.sds_word[i].val() {
-                self.tx_physical.next = self.sds_lanes[i].val();
-            }
-        }
+        self.sds.active.next = self.ltsm.active.val();
+        self.sds.word_in.next = self.scrambler.data_out.val();
+        self.tx_physical.next = self.sds.word_out.val();
         // Lane map: a degraded link uses one half.
         if !self.tx_full.val() {
             self.tx_physical.next = self.tx_physical.val() & self.low_half.val();
@@ -359,33 +291,25 @@ impl Logic for D2dPhy {
         }
         self.pattern.a.next = self.pat_phase.q.val();
         self.lanes.d.next = self.zero_word.val();
-        if (self.ltsm.q.val() == self.st_mbtrain.val())
-            | (self.ltsm.q.val() == self.st_linkinit.val())
-        {
+        if self.ltsm.pattern.val() {
             self.lanes.d.next = self.pattern.y.val();
             if self.pat_phase.q.val() == self.zero5.val() {
                 self.lanes.d.next = self.mark_word.val();
             }
-        } else if self.ltsm.q.val() == self.st_active.val() {
+        } else if self.ltsm.active.val() {
             self.lanes.d.next = self.tx_physical.val();
         }
         self.lanes_out.next = self.lanes.q.val();
         self.pat_phase.d.next = self.pat_phase.q.val() + self.one5.val();
-        self.tx_sds.d.next = self.zero3.val();
-        if self.ltsm.q.val() == self.st_active.val() {
-            self.tx_sds.d.next = self.tx_sds.q.val();
-            if self.tx_sds.q.val() != self.sds_done.val() {
-                self.tx_sds.d.next = self.tx_sds.q.val() + self.one3.val();
-            }
-        }
         self.tx_gear.d.next = self.tx_data.val() & !self.tx_full.val() & !self.tx_gear.q.val();
 
         // ---- Receive lanes.
         self.trainer.lanes_in.next = self.lanes_in.val();
-        self.trainer.measure.next =
-            (self.ltsm.q.val() == self.st_mbtrain.val()) & self.partner_training.val();
+        self.trainer.measure.next = self.ltsm.measure.val();
         self.deskew.lanes_in.next = self.lanes_in.val();
-        self.deskew.delays.next = self.delays.q.val();
+        for l in 0..LANES {
+            self.deskew.delays[l].next = self.delays[l].q.val();
+        }
         self.rx_full.next = self.rx_mode_r.q.val() == self.m_full.val();
         self.rx_logical.next = self.deskew.lanes_out.val();
         if self.rx_mode_r.q.val() == self.m_upper.val() {
@@ -394,48 +318,12 @@ impl Logic for D2dPhy {
         if !self.rx_full.val() {
             self.rx_logical.next = self.rx_logical.val() & self.low_half.val();
         }
-        // Start of data: any SDS clock on enough of lanes 0..7.
-        for i in 0..4 {
-            self.sds_hits[i].next = self.zero4.val();
-            for l in 0..HALF_LANES {
-                if self.rx_logical.val().get_bits::<8>(8 * l) == self.sds_byte[i].val() {
-                    self.sds_hits[i].next = self.sds_hits[i].val() + self.one4.val();
-                }
-            }
-            self.sds_found[i].next = self.sds_hits[i].val() >= self.sds_match.val();
-        }
-        self.rx_data.next = self.rx_phase.q.val() == self.data_phase.val();
-        self.rx_phase.d.next = self.rx_phase.q.val();
-        self.rx_count.d.next = self.rx_count.q.val();
-        self.sds_timer.d.next = self.zero8.val();
         // The receiver hunts from LINKINIT on: after a retrain the partner
         // may reach ACTIVE (and send its SDS) before this die does.
-        if (self.ltsm.q.val() != self.st_active.val())
-            & (self.ltsm.q.val() != self.st_linkinit.val())
-        {
-            self.rx_phase.d.next = self.zero2.val();
-        } else if self.rx_phase.q.val() == self.zero2.val() {
-            if self.ltsm.q.val() == self.st_active.val() {
-                self.sds_timer.d.next = self.sds_timer.q.val() + self.one8.val();
-            }
-            if self.sds_found[3].val() {
-                self.rx_phase.d.next = self.data_phase.val();
-            } else if self.sds_found[2].val() {
-                self.rx_phase.d.next = self.one2.val();
-                self.rx_count.d.next = self.one2.val();
-            } else if self.sds_found[1].val() {
-                self.rx_phase.d.next = self.one2.val();
-                self.rx_count.d.next = self.one2.val() + self.one2.val();
-            } else if self.sds_found[0].val() {
-                self.rx_phase.d.next = self.one2.val();
-                self.rx_count.d.next = self.three2.val();
-            }
-        } else if self.rx_phase.q.val() == self.one2.val() {
-            self.rx_count.d.next = self.rx_count.q.val() - self.one2.val();
-            if self.rx_count.q.val() == self.one2.val() {
-                self.rx_phase.d.next = self.data_phase.val();
-            }
-        }
+        self.sds.hunt.next =
+            self.ltsm.active.val() | (self.ltsm.state.val() == self.st_linkinit.val());
+        self.sds.rx_word.next = self.rx_logical.val().get_bits::<64>(0);
+        self.rx_data.next = self.sds.data.val();
         self.descrambler.data_in.next = self.rx_logical.val();
         self.descrambler.enable.next = self.rx_data.val();
         self.descrambler.reseed.next = !self.rx_data.val();
@@ -462,76 +350,44 @@ impl Logic for D2dPhy {
         self.link_tx.my_nak.next = self.link_rx.my_nak.val();
         self.link_rx.nak_sent.next = self.link_tx.nak_sent.val();
 
-        // ---- Training state machine.
-        self.ltsm.d.next = self.ltsm.q.val();
+        // ---- Training: lane repair by degrading to a healthy half.
+        self.train_mode.next = self.m_fail.val();
+        if self.trainer.good.val() == self.all_lanes.val() {
+            self.train_mode.next = self.m_full.val();
+        } else if (self.trainer.good.val() & self.lower_lanes.val()) == self.lower_lanes.val() {
+            self.train_mode.next = self.m_lower.val();
+        } else if (self.trainer.good.val() & self.upper_lanes.val()) == self.upper_lanes.val() {
+            self.train_mode.next = self.m_upper.val();
+        }
+        self.ltsm.partner.next = self.pstate.val();
+        self.ltsm.trained.next = self.trainer.done.val();
+        self.ltsm.rx_fail.next = self.rx_mode_r.q.val() == self.m_fail.val();
+        self.ltsm.partner_fail.next = self.pmode.val() == self.m_fail.val();
+        self.ltsm.link_retrain.next = self.link_rx.retrain.val() | self.sds.timeout.val();
         self.rx_mode_r.d.next = self.rx_mode_r.q.val();
         self.tx_mode_r.d.next = self.tx_mode_r.q.val();
-        self.delays.d.next = self.delays.q.val();
         self.good.d.next = self.good.q.val();
-        self.retrain_count.d.next = self.retrain_count.q.val();
-        self.go_retrain.next = self.link_rx.retrain.val()
-            | (self.sds_timer.q.val() == self.sds_timeout.val())
-            | (self.pstate.val() == self.st_retrain.val());
-        if self.ltsm.q.val() == self.st_reset.val() {
-            self.ltsm.d.next = self.st_sbinit.val();
-        } else if self.ltsm.q.val() == self.st_sbinit.val() {
-            if (self.pstate.val() >= self.st_sbinit.val())
-                & (self.pstate.val() <= self.st_linkinit.val())
-            {
-                self.ltsm.d.next = self.st_mbinit.val();
-            }
-        } else if self.ltsm.q.val() == self.st_mbinit.val() {
-            if (self.pstate.val() >= self.st_mbinit.val())
-                & (self.pstate.val() <= self.st_linkinit.val())
-            {
-                self.ltsm.d.next = self.st_mbtrain.val();
-            }
-        } else if self.ltsm.q.val() == self.st_mbtrain.val() {
-            if self.trainer.done.val() {
-                self.rx_mode_r.d.next = self.trainer.mode.val();
-                self.delays.d.next = self.trainer.delays.val();
-                self.good.d.next = self.trainer.good.val();
-                self.ltsm.d.next = self.st_linkinit.val();
-                if self.trainer.mode.val() == self.m_fail.val() {
-                    self.ltsm.d.next = self.st_error.val();
-                }
-            }
-        } else if self.ltsm.q.val() == self.st_linkinit.val() {
-            if (self.pstate.val() == self.st_linkinit.val())
-                | (self.pstate.val() == self.st_active.val())
-            {
-                self.tx_mode_r.d.next = self.pmode.val();
-                self.ltsm.d.next = self.st_active.val();
-                if self.pmode.val() == self.m_fail.val() {
-                    self.ltsm.d.next = self.st_error.val();
-                }
-            }
-        } else if self.ltsm.q.val() == self.st_active.val() {
-            if self.go_retrain.val() {
-                self.ltsm.d.next = self.st_retrain.val();
-                self.retrain_count.d.next = self.retrain_count.q.val() + self.one16.val();
-            }
-        } else if (self.ltsm.q.val() == self.st_retrain.val())
-            & ((self.pstate.val() == self.st_retrain.val())
-                | (self.pstate.val() == self.st_mbtrain.val()))
-        {
-            // Both dies have left ACTIVE: train again.
-            self.ltsm.d.next = self.st_mbtrain.val();
+        for l in 0..LANES {
+            self.delays[l].d.next = self.delays[l].q.val();
         }
-        if self.pstate.val() == self.st_error.val() {
-            self.ltsm.d.next = self.st_error.val();
+        if self.ltsm.latch_rx.val() {
+            self.rx_mode_r.d.next = self.train_mode.val();
+            self.good.d.next = self.trainer.good.val();
+            for l in 0..LANES {
+                self.delays[l].d.next = self.trainer.delays[l].val();
+            }
         }
-        if self.ltsm.q.val() == self.st_error.val() {
-            self.ltsm.d.next = self.st_error.val();
+        if self.ltsm.latch_tx.val() {
+            self.tx_mode_r.d.next = self.pmode.val();
         }
 
-        self.state.next = self.ltsm.q.val();
+        self.state.next = self.ltsm.state.val();
         self.rx_mode.next = self.rx_mode_r.q.val();
         self.tx_mode.next = self.tx_mode_r.q.val();
         self.lanes_good.next = self.good.q.val();
         self.crc_errors.next = self.link_rx.crc_errors.val();
         self.replays.next = self.link_tx.replays.val();
-        self.retrains.next = self.retrain_count.q.val();
+        self.retrains.next = self.ltsm.retrains.val();
         self.rx_verdict.next = self.link_rx.verdict_out.val();
         self.rx_crc_ok.next = self.link_rx.crc_ok.val();
     }

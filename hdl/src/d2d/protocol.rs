@@ -94,10 +94,8 @@ pub mod mode {
     pub const FAIL: u64 = 3;
 }
 
-/// Sideband frame, one bit per core clock, sent back to back: start bit 0,
-/// five message bits (state in 0..2, lane mode in 3..4), even parity, stop
-/// bit 1. The line idles at 1.
-pub const SB_FRAME_BITS: usize = 8;
+/// Sideband message of the standard package: state in bits 0..2, the lane
+/// mode this die's receiver chose in 3..4 (frame: `sideband.rs`).
 pub const SB_MESSAGE_BITS: usize = 5;
 
 /// Consecutive flits failing CRC that make the link retrain (a lane died).
@@ -155,7 +153,13 @@ impl Mutation {
 /// the partner seen sending the pattern, LINKINIT -> ACTIVE), each waiting
 /// for the partner's next frame to start and arrive whole (2 frames, the
 /// flight time and 3 register stages), plus the measurement window.
-pub fn training_bound(sideband_delay: usize) -> u64 {
-    let handshake = 2 * SB_FRAME_BITS + sideband_delay + 3;
+/// The package sets the sideband frame: 8 clocks on the standard package,
+/// 74 on the advanced (its message carries a 68-lane map).
+pub fn training_bound(package: super::params::Package, sideband_delay: usize) -> u64 {
+    let message_bits = match package {
+        super::params::Package::Standard => SB_MESSAGE_BITS,
+        super::params::Package::Advanced => super::advanced::SB_MESSAGE_BITS,
+    };
+    let handshake = 2 * super::sideband::frame_bits(message_bits) + sideband_delay + 3;
     (1 + 4 * handshake + TRAIN_PERIODS * TRAIN_PERIOD + 2) as u64
 }

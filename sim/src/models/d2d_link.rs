@@ -110,10 +110,11 @@ struct Wire {
     map: Vec<usize>,
     physical: usize,
     /// Per logical lane: extra delay so every lane lines up with the slowest.
-    align: Vec<VecDeque<u8>>,
+    align: Vec<VecDeque<u64>>,
     clocks_per_flit: usize,
     /// Clocks until aligned data from the first transmit clock arrives.
     latency: usize,
+    bits_per_lane: usize,
     /// Bytes of the flit being received.
     rx_flit: Vec<u8>,
     clock: u64,
@@ -139,7 +140,7 @@ impl Wire {
         let align = map
             .lanes
             .iter()
-            .map(|&l| std::iter::repeat_n(0u8, slowest - delay(l)).collect())
+            .map(|&l| std::iter::repeat_n(0u64, slowest - delay(l)).collect())
             .collect();
         let lanes = map.lanes.len();
         Ok(Self {
@@ -149,6 +150,7 @@ impl Wire {
             clocks_per_flit: FLIT_BYTES * 8 / (lanes * cfg.params.bits_per_lane),
             latency: slowest,
             map: map.lanes.clone(),
+            bits_per_lane: cfg.params.bits_per_lane,
             rx_flit: Vec::with_capacity(FLIT_BYTES),
             clock: 0,
         })
@@ -158,25 +160,29 @@ impl Wire {
     /// out; returns a whole received flit when its last slice arrives.
     fn clock(&mut self, slice: &[u8]) -> Option<Vec<u8>> {
         let mut tx = vec![0u64; self.physical];
-        for (j, &b) in slice.iter().enumerate() {
-            tx[self.map[j]] = u64::from(b);
+        for (j, v) in bytes_to_lanes(slice, self.bits_per_lane)
+            .into_iter()
+            .enumerate()
+        {
+            tx[self.map[j]] = v;
         }
         let rx = self.channel.clock(&tx);
         let now = self.clock;
         self.clock += 1;
-        let aligned: Vec<u8> = self
+        let aligned: Vec<u64> = self
             .map
             .iter()
             .zip(&mut self.align)
             .map(|(&l, q)| {
-                q.push_back(rx[l] as u8);
+                q.push_back(rx[l]);
                 q.pop_front().expect("alignment queue")
             })
             .collect();
         if now < self.latency as u64 {
             return None;
         }
-        self.rx_flit.extend(aligned);
+        self.rx_flit
+            .extend(lanes_to_bytes(&aligned, self.bits_per_lane));
         (self.rx_flit.len() == FLIT_BYTES).then(|| std::mem::take(&mut self.rx_flit))
     }
 }
@@ -221,6 +227,8 @@ pub fn run(cfg: &LinkConfig, payloads: &[Vec<u8>]) -> Result<LinkReport, String>
     let mut ab = Wire::new(cfg, &map, cfg.seed)?;
     let mut ba = Wire::new(cfg, &map, cfg.seed ^ 0x5bd1_e995)?;
     let cpf = ab.clocks_per_flit;
+    // Flit bytes per clock.
+    let per_clock = FLIT_BYTES / cpf;
     let lanes = map.lanes.len();
     // A round trip: a flit out and across, the acknowledge waiting for the
     // next reverse flit boundary, and that flit back.
@@ -289,7 +297,7 @@ pub fn run(cfg: &LinkConfig, payloads: &[Vec<u8>]) -> Result<LinkReport, String>
             tx.slice = 0;
         }
         let flit = tx.sending.as_ref().expect("a flit is being sent");
-        let slice = flit[tx.slice * lanes..(tx.slice + 1) * lanes].to_vec();
+        let slice = flit[tx.slice * per_clock..(tx.slice + 1) * per_clock].to_vec();
         tx.slice += 1;
         if tx.slice == cpf {
             tx.sending = None;
@@ -336,7 +344,7 @@ pub fn run(cfg: &LinkConfig, payloads: &[Vec<u8>]) -> Result<LinkReport, String>
             b_slice = 0;
         }
         let bflit = b_sending.as_ref().expect("B sends");
-        let bslice = bflit[b_slice * lanes..(b_slice + 1) * lanes].to_vec();
+        let bslice = bflit[b_slice * per_clock..(b_slice + 1) * per_clock].to_vec();
         b_slice += 1;
         if b_slice == cpf {
             b_sending = None;
@@ -377,4 +385,35 @@ pub fn run(cfg: &LinkConfig, payloads: &[Vec<u8>]) -> Result<LinkReport, String>
         }
     }
     Ok(report)
+}
+
+/// Striping: the bytes of one clock -> one value per logical lane, `bits`
+/// bits each, lane 0 taking the lowest bits (bit 0 of byte 0 first).
+pub fn bytes_to_lanes(bytes: &[u8], bits: usize) -> Vec<u64> {
+    let lanes = bytes.len() * 8 / bits;
+    (0..lanes)
+        .map(|j| {
+            (0..bits).fold(0u64, |v, k| {
+                let bit = j * bits + k;
+                v | (u64::from((bytes[bit / 8] >> (bit % 8)) & 1) << k)
+            })
+        })
+        .collect()
+}
+
+/// Destriping: one value per logical lane (`bits` bits, lane 0 lowest) ->
+/// the bytes of the clock.
+pub fn lanes_to_bytes(lanes: &[u64], bits: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(lanes.len() * bits / 8);
+    let (mut acc, mut have) = (0u64, 0);
+    for &v in lanes {
+        acc |= v << have;
+        have += bits;
+        while have >= 8 {
+            out.push(acc as u8);
+            acc >>= 8;
+            have -= 8;
+        }
+    }
+    out
 }
