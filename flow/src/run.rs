@@ -96,6 +96,7 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
         ("KAIZEN_FLOP", pdk.config.flop_legalize.clone()),
         ("KAIZEN_TIEHI", pdk.tie_high()),
         ("KAIZEN_TIELO", pdk.tie_low()),
+        ("KAIZEN_BUF", pdk.buffer()),
         ("KAIZEN_CLOCK_PS", clock_ps),
     ];
     let script = root.join("scripts/yosys_synth.tcl").display().to_string();

@@ -82,28 +82,41 @@ pub fn random_channel(package: Package, seed: u64, flits: u64) -> PhyConfig {
     }
 }
 
-/// Channels a mutant must fail on at least one of: errors that make
-/// replays (for the replay-pointer mutants), CRC-field flips (a check that
-/// ignores a CRC bit), and bit errors landing on every bit position (a CRC
-/// that skips a bit).
-pub fn teeth_channels(seed: u64) -> Vec<(&'static str, PhyConfig)> {
-    vec![
-        (
-            "BER 1e-5, CRC bit 31 flipped in every 5th flit",
+/// Channels a mutant of `package`'s PHY must fail on at least one of:
+/// errors that make replays (for the replay-pointer mutants), CRC-field
+/// flips (a check that ignores a CRC bit), and bit errors landing on every
+/// bit position (a CRC that skips a bit); on the advanced package, broken
+/// lanes the remap must go around.
+pub fn teeth_channels(package: Package, seed: u64) -> Vec<(&'static str, PhyConfig)> {
+    match package {
+        Package::Standard => vec![
+            (
+                "BER 1e-5, CRC bit 31 flipped in every 5th flit",
+                PhyConfig {
+                    ber: 1e-5,
+                    crc_flip_every: 5,
+                    ..PhyConfig::new(400, seed)
+                },
+            ),
+            (
+                "BER 1e-4, skew, reverse traffic",
+                PhyConfig {
+                    ber: 1e-4,
+                    skew: (0..LANES).map(|l| (l * 5) % (MAX_SKEW + 1)).collect(),
+                    reverse_flits: 200,
+                    ..PhyConfig::new(2000, seed + 1)
+                },
+            ),
+        ],
+        Package::Advanced => vec![(
+            "advanced package, lanes 0 and 30 broken, BER 1e-5",
             PhyConfig {
+                package,
                 ber: 1e-5,
-                crc_flip_every: 5,
+                broken: vec![0, 30],
+                stall_limit: 10_000,
                 ..PhyConfig::new(400, seed)
             },
-        ),
-        (
-            "BER 1e-4, skew, reverse traffic",
-            PhyConfig {
-                ber: 1e-4,
-                skew: (0..LANES).map(|l| (l * 5) % (MAX_SKEW + 1)).collect(),
-                reverse_flits: 200,
-                ..PhyConfig::new(2000, seed + 1)
-            },
-        ),
-    ]
+        )],
+    }
 }

@@ -66,15 +66,15 @@ pub fn run(flits: u64, seed: u64, teeth: bool) -> anyhow::Result<()> {
 }
 
 fn run_teeth(seed: u64) -> anyhow::Result<()> {
-    let channels = teeth_channels(seed);
     let mut survivors = vec![];
     for m in Mutation::ALL {
+        let channels = teeth_channels(m.package(), seed);
         let caught = channels
             .iter()
             .find_map(|(name, cfg)| run_mutant(cfg, m).err().map(|e| (name, e)));
         match caught {
             Some((channel, e)) => println!(
-                "caught   {:<26} on {channel}: {}",
+                "caught   {:<34} on {channel}: {}",
                 m.name(),
                 e.lines().next().unwrap_or("")
             ),

@@ -168,8 +168,8 @@ impl AdvancedPhy {
             link_rx: LinkRx::new(mutation),
             scrambler: phy_scrambler(),
             descrambler: phy_scrambler(),
-            rx_map: SpareMap::default(),
-            tx_map: SpareMap::default(),
+            rx_map: SpareMap::new(mutation),
+            tx_map: SpareMap::new(mutation),
             rx_check: SpareCheck::default(),
             partner_check: SpareCheck::default(),
             pack_message: XorNet2::new(Gf2Matrix::placement(

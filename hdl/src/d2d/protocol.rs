@@ -126,15 +126,29 @@ pub enum Mutation {
     ReplayFromNext,
     /// Go-back-N replays from one before it (resends an acknowledged flit).
     ReplayFromPrevious,
+    /// Advanced package: the spare remap does not count a broken lane 0, so
+    /// traffic stays on it (both ends, so they agree with each other but not
+    /// with the repair rule).
+    SpareRemapIgnoresLane0,
 }
 
 impl Mutation {
-    pub const ALL: [Mutation; 4] = [
+    pub const ALL: [Mutation; 5] = [
         Mutation::CrcCheckIgnoresBit,
         Mutation::CrcSkipsPayloadBit,
         Mutation::ReplayFromNext,
         Mutation::ReplayFromPrevious,
+        Mutation::SpareRemapIgnoresLane0,
     ];
+
+    /// The package whose PHY has the mutated logic (the link layer is
+    /// shared; the standard package's PHY stands for it).
+    pub fn package(self) -> super::params::Package {
+        match self {
+            Mutation::SpareRemapIgnoresLane0 => super::params::Package::Advanced,
+            _ => super::params::Package::Standard,
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -143,6 +157,7 @@ impl Mutation {
             Mutation::CrcSkipsPayloadBit => "crc-skips-a-bit",
             Mutation::ReplayFromNext => "replay-pointer-plus-one",
             Mutation::ReplayFromPrevious => "replay-pointer-minus-one",
+            Mutation::SpareRemapIgnoresLane0 => "spare-remap-ignores-lane-0",
         }
     }
 }

@@ -11,6 +11,7 @@
 //! `SpareCheck` says whether a good-lane vector can be repaired at all.
 
 use super::advanced::{LANE_BITS, PHYS_BITS, PHYS_LANES, SPARES};
+use super::protocol::Mutation;
 use rust_hdl::prelude::*;
 
 /// Shifts 0 ..= SPARES.
@@ -24,6 +25,9 @@ pub struct SpareMap {
     below: [Signal<Local, Bits<7>>; PHYS_LANES],
     lane_mask: [Constant<Bits<PHYS_BITS>>; PHYS_LANES],
     shift: [Constant<Bits<7>>; SHIFTS],
+    /// Lanes taken as good whatever `good` says (none; a mutant's lane 0).
+    assume_good: Constant<Bits<PHYS_LANES>>,
+    counted: Signal<Local, Bits<PHYS_LANES>>,
     zero: Constant<Bits<PHYS_BITS>>,
     zero7: Constant<Bits<7>>,
     one7: Constant<Bits<7>>,
@@ -31,7 +35,17 @@ pub struct SpareMap {
 
 impl Default for SpareMap {
     fn default() -> Self {
+        Self::new(Mutation::None)
+    }
+}
+
+impl SpareMap {
+    pub fn new(mutation: Mutation) -> Self {
         const { assert!(PHYS_LANES < 128 && LANE_BITS < 64) };
+        let assume_good = match mutation {
+            Mutation::SpareRemapIgnoresLane0 => 1u64,
+            _ => 0,
+        };
         let ones = Bits::<PHYS_BITS>::from((1u64 << LANE_BITS) - 1);
         Self {
             good: Default::default(),
@@ -39,6 +53,8 @@ impl Default for SpareMap {
             below: std::array::from_fn(|_| Default::default()),
             lane_mask: std::array::from_fn(|p| Constant::new(ones << (LANE_BITS * p) as u64)),
             shift: std::array::from_fn(|s| Constant::new((s as u64).into())),
+            assume_good: Constant::new(assume_good.into()),
+            counted: Default::default(),
             zero: Constant::new(Bits::default()),
             zero7: Constant::new(0u64.into()),
             one7: Constant::new(1u64.into()),
@@ -49,17 +65,18 @@ impl Default for SpareMap {
 impl Logic for SpareMap {
     #[hdl_gen]
     fn update(&mut self) {
+        self.counted.next = self.good.val() | self.assume_good.val();
         self.below[0].next = self.zero7.val();
         for p in 1..PHYS_LANES {
             self.below[p].next = self.below[p - 1].val();
-            if !self.good.val().get_bit(p - 1) {
+            if !self.counted.val().get_bit(p - 1) {
                 self.below[p].next = self.below[p - 1].val() + self.one7.val();
             }
         }
         for s in 0..SHIFTS {
             self.sel[s].next = self.zero.val();
             for p in 0..PHYS_LANES {
-                if self.good.val().get_bit(p) & (self.below[p].val() == self.shift[s].val()) {
+                if self.counted.val().get_bit(p) & (self.below[p].val() == self.shift[s].val()) {
                     self.sel[s].next = self.sel[s].val() | self.lane_mask[p].val();
                 }
             }
