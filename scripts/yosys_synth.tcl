@@ -4,7 +4,6 @@
 #   KAIZEN_LIBERTY   cell library (.lib)    KAIZEN_NETLIST   netlist to write
 #   KAIZEN_STAT      cell/area report       KAIZEN_FLOP      dfflegalize cell spec
 #   KAIZEN_TIEHI / KAIZEN_TIELO  "cell pin" of the tie cells
-#   KAIZEN_BUF                   "cell in out" of the buffer for aliasing wires
 #   KAIZEN_CLOCK_PS  fastest clock period in ps (empty: map for area)
 yosys -import
 set lib $::env(KAIZEN_LIBERTY)
@@ -36,9 +35,6 @@ if {[info exists ::env(KAIZEN_CLOCK_PS)] && $::env(KAIZEN_CLOCK_PS) ne ""} {
 hilomap -singleton -hicell {*}$::env(KAIZEN_TIEHI) -locell {*}$::env(KAIZEN_TIELO)
 setundef -zero
 opt_clean -purge
-# Wires left aliasing other wires would be written as `assign` statements
-# with concatenations, which OpenSTA's Verilog reader rejects: buffer them.
-insbuf -buf {*}$::env(KAIZEN_BUF)
 check -assert
 tee -q -o $::env(KAIZEN_STAT) stat -liberty $lib
 write_verilog -noattr -noexpr $::env(KAIZEN_NETLIST)

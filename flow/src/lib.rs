@@ -3,6 +3,7 @@
 //! parsed into QoR, and the QoR gate against a checked-in baseline.
 
 pub mod check;
+pub mod netlist;
 pub mod pdk;
 pub mod qor;
 pub mod reports;

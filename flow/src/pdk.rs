@@ -21,10 +21,6 @@ pub struct PdkConfig {
     pub tech_lef: String,
     pub tie_high: String,
     pub tie_low: String,
-    /// Buffer cell and its pins, "cell A Y": netlist wires that only alias
-    /// other wires get one, since OpenSTA cannot read the `assign` Yosys
-    /// writes for them.
-    pub buffer: String,
     pub flop_legalize: String,
     pub boundary_vt: String,
 }
@@ -59,9 +55,6 @@ impl Pdk {
     }
     pub fn tie_low(&self) -> String {
         self.config.tie_low.replace("{vt}", &self.vt)
-    }
-    pub fn buffer(&self) -> String {
-        self.config.buffer.replace("{vt}", &self.vt)
     }
     /// "GT2N LVT, tt 0.7 V 25 C, ... (predictive research PDK ...)"
     pub fn label(&self) -> String {

@@ -96,7 +96,6 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
         ("KAIZEN_FLOP", pdk.config.flop_legalize.clone()),
         ("KAIZEN_TIEHI", pdk.tie_high()),
         ("KAIZEN_TIELO", pdk.tie_low()),
-        ("KAIZEN_BUF", pdk.buffer()),
         ("KAIZEN_CLOCK_PS", clock_ps),
     ];
     let script = root.join("scripts/yosys_synth.tcl").display().to_string();
@@ -144,6 +143,7 @@ pub fn sta(
     netlist: &Path,
 ) -> Result<TimingReport, String> {
     let dir = work_dir(root, design, pdk)?;
+    let netlist = sta_netlist(netlist)?;
     let env = [
         ("KAIZEN_LIBERTY", pdk.liberty().display().to_string()),
         (
@@ -161,6 +161,22 @@ pub fn sta(
     let log = dir.join("sta.txt");
     let text = tool("sta", &["-no_splash", "-exit", &script], &env, &log)?;
     parse_sta(&text).map_err(|e| format!("{}: {e}", log.display()))
+}
+
+/// The netlist OpenSTA reads: Yosys's, or beside it a copy with its
+/// concatenated `assign` statements split (`netlist::split_concat_assigns`).
+fn sta_netlist(netlist: &Path) -> Result<PathBuf, String> {
+    let text = std::fs::read_to_string(netlist)
+        .map_err(|e| format!("cannot read {}: {e}", netlist.display()))?;
+    let Some(split) = crate::netlist::split_concat_assigns(&text) else {
+        return Ok(netlist.to_path_buf());
+    };
+    let out = netlist.with_extension("sta.v");
+    let tmp = netlist.with_extension("sta.v.tmp");
+    std::fs::write(&tmp, split)
+        .and_then(|()| std::fs::rename(&tmp, &out))
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    Ok(out)
 }
 
 /// Floorplan constraints of a block (`constraints/<block>.floorplan.json`).
