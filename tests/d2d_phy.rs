@@ -12,9 +12,8 @@ use kaizen_hdl::d2d::flit::{FLIT_BYTES, PAYLOAD_BYTES};
 use kaizen_hdl::d2d::params::{LinkParams, Package};
 use kaizen_hdl::d2d::phy::D2dPhy;
 use kaizen_hdl::d2d::protocol::{training_bound, LANES};
-use kaizen_sim::d2d_bench::{payload, run, run_link, PhyConfig, PhyReport};
+use kaizen_sim::d2d_bench::{run, run_link, PhyConfig, PhyReport};
 use kaizen_sim::d2d_regress::random_channel;
-use kaizen_sim::models::d2d_link::{self, LinkConfig};
 use proptest::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -101,22 +100,12 @@ fn efficiency_at_ber_1e6_on_16_lanes_is_at_least_90_percent() {
         "efficiency {} at BER 1e-6",
         r.efficiency
     );
-    // The reference link layer on the same channel.
-    let payloads: Vec<Vec<u8>> = (0..flits).map(|i| payload(5, i).to_vec()).collect();
-    let reference = d2d_link::run(
-        &LinkConfig {
-            ber: 1e-6,
-            seed: 5,
-            ..LinkConfig::new(LinkParams::standard())
-        },
-        &payloads,
-    )
-    .expect("reference");
+    let reference = reference_efficiency(LinkParams::standard(), 1e-6, flits, 5);
     assert!(
-        (r.efficiency - reference.efficiency).abs() < 0.02,
+        (r.efficiency - reference).abs() < 0.02,
         "RTL {} vs reference {}",
         r.efficiency,
-        reference.efficiency
+        reference
     );
 }
 

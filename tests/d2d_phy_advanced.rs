@@ -12,8 +12,7 @@ use kaizen_hdl::d2d::advanced::{DATA_LANES, PHYS_LANES, SPARES};
 use kaizen_hdl::d2d::flit::{FLIT_BYTES, PAYLOAD_BYTES};
 use kaizen_hdl::d2d::params::{LinkParams, Package};
 use kaizen_hdl::d2d::protocol::{training_bound, MAX_SKEW};
-use kaizen_sim::d2d_bench::{payload, run, PhyConfig};
-use kaizen_sim::models::d2d_link::{self, LinkConfig};
+use kaizen_sim::d2d_bench::{run, PhyConfig};
 
 const THEORETICAL: f64 = PAYLOAD_BYTES as f64 / FLIT_BYTES as f64;
 
@@ -99,21 +98,12 @@ fn efficiency_at_ber_1e6_matches_the_reference() {
         "efficiency {} at BER 1e-6",
         r.efficiency
     );
-    let payloads: Vec<Vec<u8>> = (0..flits).map(|i| payload(5, i).to_vec()).collect();
-    let reference = d2d_link::run(
-        &LinkConfig {
-            ber: 1e-6,
-            seed: 5,
-            ..LinkConfig::new(LinkParams::advanced())
-        },
-        &payloads,
-    )
-    .expect("reference");
+    let reference = reference_efficiency(LinkParams::advanced(), 1e-6, flits, 5);
     assert!(
-        (r.efficiency - reference.efficiency).abs() < 0.02,
+        (r.efficiency - reference).abs() < 0.02,
         "RTL {} vs reference {}",
         r.efficiency,
-        reference.efficiency
+        reference
     );
 }
 

@@ -267,14 +267,6 @@ impl Ports {
         }
     }
 
-    /// Physical lane of each logical lane, for a `tx_report`.
-    fn tx_map(&self, report: &[u64], g: &Geometry) -> Vec<usize> {
-        match self.lanes {
-            LaneReport::Modes { .. } => g.lane_map(report[0], &[]),
-            LaneReport::Map { .. } => g.lane_map(0, report),
-        }
-    }
-
     /// Payload-carrying lane bits per clock of B's receiver.
     fn rx_bits<S: Simulator>(&self, b: &mut Bench<S>, g: &Geometry) -> u64 {
         match self.lanes {
@@ -572,7 +564,7 @@ pub fn run_link<S: Simulator>(
         }
         let report = pa.tx_report(a);
         if report != tx_report {
-            tx_map = pa.tx_map(&report, &geometry);
+            tx_map = geometry.lane_map(&report);
             tx_report = report;
         }
         lane_clocks.push(lane_clocks.last().copied().unwrap_or(0) + pb.rx_bits(b, &geometry));

@@ -72,13 +72,14 @@ impl Geometry {
         out
     }
 
-    /// Physical lane of each logical lane: from the standard package's
-    /// lane mode, or by the repair rule of `params.rs` from the lanes an
-    /// advanced-package partner reported good (so the RTL's remap is held
-    /// to the software rule). Empty when the lanes cannot carry a link.
-    pub fn lane_map(&self, tx_mode: u64, tx_good: &[u64]) -> Vec<usize> {
+    /// Physical lane of each logical lane, from what the transmitter was
+    /// told: the standard package's lane mode (`report[0]`), or the lanes an
+    /// advanced-package partner reported good (a packed vector), mapped by
+    /// the repair rule of `params.rs` (so the RTL's remap is held to the
+    /// software rule). Empty when the lanes cannot carry a link.
+    pub fn lane_map(&self, report: &[u64]) -> Vec<usize> {
         match self.package {
-            Package::Standard => match tx_mode {
+            Package::Standard => match report[0] {
                 mode::FULL => (0..LANES).collect(),
                 mode::LOWER => (0..LANES / 2).collect(),
                 mode::UPPER => (LANES / 2..LANES).collect(),
@@ -86,7 +87,7 @@ impl Geometry {
             },
             Package::Advanced => {
                 let broken: Vec<usize> = (0..self.lanes)
-                    .filter(|&l| (tx_good[l / 64] >> (l % 64)) & 1 == 0)
+                    .filter(|&l| (report[l / 64] >> (l % 64)) & 1 == 0)
                     .collect();
                 LinkParams::advanced()
                     .repair(&broken)
@@ -111,8 +112,6 @@ pub struct WireMonitor {
     last_state: u64,
     /// Flits started on the wire so far.
     flits: u64,
-    /// Physical lane of each logical lane, the clock just seen.
-    pub map: Vec<usize>,
     /// Data flits checked so far.
     pub checked: u64,
 }
@@ -131,7 +130,6 @@ impl WireMonitor {
             next_new: 0,
             last_state: state::RESET,
             flits: 0,
-            map: vec![],
             checked: 0,
         }
     }
@@ -175,9 +173,6 @@ impl WireMonitor {
             return Err(format!(
                 "clock {now}: wire monitor: die A is ACTIVE on lanes that cannot carry a link"
             ));
-        }
-        if self.map != map {
-            self.map = map.to_vec();
         }
         let bits = self.geometry.bits;
         let logical: Vec<u64> = map.iter().map(|&p| lanes[p]).collect();

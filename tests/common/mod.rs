@@ -74,6 +74,29 @@ pub fn run_d2d_traced(
     })
 }
 
+/// Payload efficiency of the software reference link on the channel a
+/// `PhyConfig::new(flits, seed)` run at `ber` uses, with the same payloads.
+pub fn reference_efficiency(
+    params: kaizen_hdl::d2d::params::LinkParams,
+    ber: f64,
+    flits: u64,
+    seed: u64,
+) -> f64 {
+    use kaizen_sim::d2d_bench::payload;
+    use kaizen_sim::models::d2d_link::{run, LinkConfig};
+    let payloads: Vec<Vec<u8>> = (0..flits).map(|i| payload(seed, i).to_vec()).collect();
+    run(
+        &LinkConfig {
+            ber,
+            seed,
+            ..LinkConfig::new(params)
+        },
+        &payloads,
+    )
+    .expect("reference")
+    .efficiency
+}
+
 pub fn vcd_path(test: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("vcd");
     std::fs::create_dir_all(&dir).expect("vcd dir");
