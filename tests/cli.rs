@@ -189,6 +189,36 @@ fn lint_catches_a_warning_and_an_initial_block() {
 }
 
 #[test]
+fn lint_catches_an_unsynchronised_clock_crossing() {
+    let d = tempfile::tempdir().unwrap();
+    assert!(
+        kaizen(&["emit", "async_fifo", "--out", d.path().to_str().unwrap()])
+            .status
+            .success()
+    );
+    let path = d.path().join("kaizen_async_fifo.v");
+    let v = std::fs::read_to_string(&path).unwrap();
+    // The read side compares against the raw write pointer, skipping its
+    // synchroniser (Verilator only notices the synchroniser is now unused).
+    let broken = v.replacen(
+        "is_empty = rd_gray$q == wr_gray_in_rd$q;",
+        "is_empty = rd_gray$q == wr_gray$q;",
+        1,
+    );
+    assert_ne!(v, broken);
+    std::fs::write(&path, broken).unwrap();
+    let o = kaizen(&["lint", "--dir", d.path().to_str().unwrap()]);
+    assert!(!o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(
+            "cdc: `rd_binary` (clock rd_clock) samples clock wr_clock without a synchroniser"
+        ) && out.contains("wr_gray"),
+        "{out}"
+    );
+}
+
+#[test]
 fn lint_without_emitted_files_says_what_to_run() {
     let d = tempfile::tempdir().unwrap();
     let o = kaizen(&["lint", "--dir", d.path().to_str().unwrap()]);

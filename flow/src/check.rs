@@ -140,7 +140,51 @@ pub fn check_constraints(file: &str, sdc: &Sdc, ports: &[PortInfo]) -> Vec<Strin
     }
     let mut input_done = BTreeSet::new();
     let mut output_done = BTreeSet::new();
-    for cmd in &sdc.commands {
+    for cmd in sdc.commands.iter().filter(|c| c.name == "set_clock_groups") {
+        let groups = cmd.flag_values("-group");
+        if groups.len() < 2 {
+            c.problem(
+                cmd,
+                "`set_clock_groups` needs at least two `-group`s".into(),
+            );
+        }
+        let kinds = [
+            "-asynchronous",
+            "-logically_exclusive",
+            "-physically_exclusive",
+        ];
+        if kinds.iter().filter(|k| cmd.has_flag(k)).count() != 1 {
+            c.problem(
+                cmd,
+                format!("`set_clock_groups` needs one of {}", kinds.join(", ")),
+            );
+        }
+        for group in groups {
+            let names = match group {
+                Arg::Word(w) => vec![w.clone()],
+                Arg::List(items) => items.clone(),
+                Arg::Query(q) if q.kind == QueryKind::GetClocks => q.patterns.clone(),
+                _ => {
+                    c.problem(
+                        cmd,
+                        "a `-group` lists clocks ({a b} or [get_clocks ...])".into(),
+                    );
+                    vec![]
+                }
+            };
+            for n in names {
+                if !c.clocks.iter().any(|k| glob(&n, k)) {
+                    c.problem(
+                        cmd,
+                        format!(
+                            "`set_clock_groups` names clock `{n}`, which no create_clock defines"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for cmd in sdc.commands.iter().filter(|c| c.name != "set_clock_groups") {
         let mut objects: Vec<(&str, Arg)> = cmd
             .object_positionals()
             .into_iter()

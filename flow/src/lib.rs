@@ -2,6 +2,7 @@
 //! configuration, Yosys synthesis and OpenSTA timing runs, their reports
 //! parsed into QoR, and the QoR gate against a checked-in baseline.
 
+pub mod cdc;
 pub mod check;
 pub mod netlist;
 pub mod pdk;

@@ -244,6 +244,18 @@ const SCHEMAS: &[Schema] = &[
         required: 2,
     },
     Schema {
+        name: "set_clock_groups",
+        flags: &[
+            ("-name", Takes::Word),
+            ("-group", Takes::Objects),
+            ("-asynchronous", Takes::Nothing),
+            ("-logically_exclusive", Takes::Nothing),
+            ("-physically_exclusive", Takes::Nothing),
+        ],
+        positionals: &[],
+        required: 0,
+    },
+    Schema {
         name: "set_driving_cell",
         flags: &[
             ("-lib_cell", Takes::Word),
@@ -605,6 +617,15 @@ impl Command {
             .iter()
             .position(|a| matches!(a, Arg::Flag(f) if f == flag))?;
         self.args.get(i + 1)
+    }
+
+    /// The argument after each occurrence of `flag` (`-group` repeats).
+    pub fn flag_values(&self, flag: &str) -> Vec<&Arg> {
+        self.args
+            .windows(2)
+            .filter(|w| matches!(&w[0], Arg::Flag(f) if f == flag))
+            .map(|w| &w[1])
+            .collect()
     }
 
     pub fn has_flag(&self, flag: &str) -> bool {

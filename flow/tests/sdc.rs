@@ -17,7 +17,7 @@ fn malformed_input_gives_located_errors() {
         err("create_clock -period 5 [get_ports {clock]\n"),
         "t.sdc:2:1: expected a closing `}`"
     );
-    assert_eq!(err("\n\ncreate_clok -period 5 [get_ports clock]"), "t.sdc:3:1: unknown command `create_clok`; this SDC subset has: create_clock, create_generated_clock, set_input_delay, set_output_delay, set_false_path, set_multicycle_path, set_clock_uncertainty, set_load, set_driving_cell");
+    assert_eq!(err("\n\ncreate_clok -period 5 [get_ports clock]"), "t.sdc:3:1: unknown command `create_clok`; this SDC subset has: create_clock, create_generated_clock, set_input_delay, set_output_delay, set_false_path, set_multicycle_path, set_clock_uncertainty, set_load, set_clock_groups, set_driving_cell");
     assert_eq!(
         err("create_clock -name c -period 1.2.3 [get_ports clock]"),
         "t.sdc:1:30: bad number `1.2.3` after `-period`"
@@ -143,6 +143,10 @@ fn command() -> impl Strategy<Value = Command> {
                 o
             ]
         )),
+        (objects(), objects()).prop_map(move |(a, b)| cmd(
+            "set_clock_groups",
+            vec![flag("-asynchronous"), flag("-group"), a, flag("-group"), b]
+        )),
         (name(), objects(), 2u32..9).prop_map(move |(n, s, d)| cmd(
             "create_generated_clock",
             vec![
@@ -185,7 +189,7 @@ proptest! {
 #[test]
 fn every_known_command_has_a_generator() {
     // The round-trip property above covers every command of the subset.
-    assert_eq!(known_commands().count(), 9);
+    assert_eq!(known_commands().count(), 10);
 }
 
 fn ports() -> Vec<PortInfo> {
@@ -260,5 +264,45 @@ fn bus_bits_and_globs_resolve() {
     assert!(
         !check_constraints("g.sdc", &parse("g.sdc", &text).unwrap(), &ports()).is_empty(),
         "bit 8 of an 8-bit port"
+    );
+}
+
+#[test]
+fn clock_groups_name_defined_clocks_and_round_trip() {
+    let two = "\
+create_clock -name wr -period 500 [get_ports clock]
+create_clock -name rd -period 700 [get_ports reset]
+set_clock_groups -asynchronous -group {wr} -group [get_clocks rd]
+set_input_delay 100 -clock wr [get_ports {data_in}]
+set_output_delay 100 -clock rd [all_outputs]
+";
+    let sdc = parse("g.sdc", two).unwrap();
+    assert_eq!(parse("g.sdc", &sdc.to_string()).unwrap(), sdc);
+    assert_eq!(
+        check_constraints("g.sdc", &sdc, &ports()),
+        Vec::<String>::new()
+    );
+    let groups = sdc.commands[2].flag_values("-group");
+    assert_eq!(groups.len(), 2);
+
+    let bad = two.replace("-group [get_clocks rd]", "-group {rdd}");
+    let problems = check_constraints("g.sdc", &parse("g.sdc", &bad).unwrap(), &ports());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("g.sdc:3:") && p.contains("clock `rdd`")),
+        "{problems:?}"
+    );
+    let one = two.replace(" -group [get_clocks rd]", "");
+    let problems = check_constraints("g.sdc", &parse("g.sdc", &one).unwrap(), &ports());
+    assert!(
+        problems.iter().any(|p| p.contains("two `-group`s")),
+        "{problems:?}"
+    );
+    let no_kind = two.replace("-asynchronous ", "");
+    let problems = check_constraints("g.sdc", &parse("g.sdc", &no_kind).unwrap(), &ports());
+    assert!(
+        problems.iter().any(|p| p.contains("-asynchronous")),
+        "{problems:?}"
     );
 }

@@ -25,6 +25,12 @@ pub type Crc32Top = Crc<32, 64>;
 pub type ScramblerTop = Scrambler<23, 32>;
 /// Round-robin arbiter over 8 requesters.
 pub type ArbiterTop = RoundRobin<8>;
+/// 16 x 32-bit asynchronous FIFO (write and read clocks independent).
+pub type AsyncFifoTop = AsyncFifo<Bits<32>, 4, 5>;
+/// One level through a two-flop synchroniser.
+pub type BitSyncTop = SyncBits<Bit>;
+/// 32-bit words through a two-phase handshake.
+pub type HandshakeSyncTop = HandshakeSync<Bits<32>>;
 
 pub fn fifo() -> FifoTop {
     FifoTop::new(FIFO_ALMOST_FULL)
@@ -40,6 +46,18 @@ pub fn scrambler() -> ScramblerTop {
 }
 pub fn arbiter() -> ArbiterTop {
     ArbiterTop::default()
+}
+pub fn async_fifo() -> AsyncFifoTop {
+    AsyncFifoTop::new()
+}
+pub fn bit_sync() -> BitSyncTop {
+    BitSyncTop::new(false)
+}
+pub fn pulse_sync() -> PulseSync {
+    PulseSync::default()
+}
+pub fn handshake_sync() -> HandshakeSyncTop {
+    HandshakeSyncTop::default()
 }
 /// The HBM3 controller as shipped: the `hbm3-6400` preset and the default
 /// policy (bank-group-interleaved map, open page, all-bank refresh).
@@ -131,6 +149,22 @@ port_access!(generic [const L: usize, const D: usize] Scrambler<L, D> {
 port_access!(ArbiterTop {
     inputs: [clock, reset, request, accept],
     outputs: [grant]
+});
+port_access!(AsyncFifoTop {
+    inputs: [wr_clock, wr_reset, push, data_in, rd_clock, rd_reset, pop],
+    outputs: [full, data_out, empty]
+});
+port_access!(BitSyncTop {
+    inputs: [clock, reset, d],
+    outputs: [q]
+});
+port_access!(PulseSync {
+    inputs: [src_clock, src_reset, pulse_in, dst_clock, dst_reset],
+    outputs: [pulse_out]
+});
+port_access!(HandshakeSyncTop {
+    inputs: [src_clock, src_reset, send, data_in, dst_clock, dst_reset],
+    outputs: [ready, valid, data_out]
 });
 port_access!(Memctl {
     inputs: [
@@ -228,6 +262,32 @@ pub const CATALOG: &[CatalogEntry] = &[
         emit: || emit_connected("arbiter", arbiter(), params(&[("requesters", "8".into())])),
     },
     CatalogEntry {
+        name: "async_fifo",
+        summary: "asynchronous FIFO, 16 x 32 bits, Gray pointers through two-flop synchronisers",
+        emit: || {
+            emit_connected(
+                "async_fifo",
+                async_fifo(),
+                params(&[
+                    ("width", "32".into()),
+                    ("depth", "16".into()),
+                    ("sync_stages", SYNC_STAGES.to_string()),
+                ]),
+            )
+        },
+    },
+    CatalogEntry {
+        name: "bit_sync",
+        summary: "two-flop synchroniser for one level",
+        emit: || {
+            emit_connected(
+                "bit_sync",
+                bit_sync(),
+                params(&[("stages", SYNC_STAGES.to_string())]),
+            )
+        },
+    },
+    CatalogEntry {
         name: "crc16",
         summary: "CRC-16/IBM-3740 generator/checker, 32 bits per clock",
         emit: || emit_connected("crc16", crc16(), crc_params(&CRC16_IBM_3740, 32)),
@@ -278,12 +338,37 @@ pub const CATALOG: &[CatalogEntry] = &[
         },
     },
     CatalogEntry {
+        name: "handshake_sync",
+        summary: "two-phase handshake synchroniser, 32-bit words between clock domains",
+        emit: || {
+            emit_connected(
+                "handshake_sync",
+                handshake_sync(),
+                params(&[
+                    ("width", "32".into()),
+                    ("sync_stages", SYNC_STAGES.to_string()),
+                ]),
+            )
+        },
+    },
+    CatalogEntry {
         name: "memctl",
         summary: "HBM3 pseudo-channel controller (FR-FCFS, 16 banks, DFI-style 1:1)",
         emit: || {
             emit_memctl(
                 &MemParams::preset(MEMCTL_PRESET)?,
                 &ControllerConfig::default(),
+            )
+        },
+    },
+    CatalogEntry {
+        name: "pulse_sync",
+        summary: "toggle pulse synchroniser between clock domains",
+        emit: || {
+            emit_connected(
+                "pulse_sync",
+                pulse_sync(),
+                params(&[("sync_stages", SYNC_STAGES.to_string())]),
             )
         },
     },

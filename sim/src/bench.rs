@@ -4,6 +4,11 @@
 //! outputs, `tick` the clock. The same bench runs on a Verilator model, on
 //! rust-hdl's own simulator, or on both in lock-step ([`Differential`]),
 //! which compares every output after every evaluation.
+//!
+//! A design with several clocks is driven by an edge scheduler instead of
+//! `tick`: [`Bench::with_clocks`] takes each clock's period and phase in
+//! picoseconds, and [`Bench::next_edge`] advances time to the next edge of
+//! any of them.
 
 use crate::SimError;
 use kaizen_hdl::emit::{Direction, Port};
@@ -22,6 +27,9 @@ pub trait Simulator {
     /// Record the current values at `time` (no-op unless tracing).
     fn dump(&mut self, time: u64);
     fn flush(&mut self) {}
+    /// From now on `dump` times are picoseconds of a multi-clock bench, not
+    /// half clock cycles (only [`Differential`]'s messages care).
+    fn times_in_ps(&mut self) {}
 }
 
 /// `u64` words needed for the widest port.
@@ -37,13 +45,60 @@ fn widest_words(ports: &[Port]) -> usize {
 #[derive(Clone, Copy, Debug)]
 pub struct PortId(usize);
 
-/// A simulator with a clock, a reset and name-based port access.
+/// A clock an edge-scheduled bench drives, in picoseconds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClockSpec {
+    pub port: String,
+    pub period_ps: u64,
+    /// Time of the first rising edge (0 ..= period).
+    pub phase_ps: u64,
+}
+
+impl ClockSpec {
+    pub fn new(port: &str, period_ps: u64, phase_ps: u64) -> Self {
+        Self {
+            port: port.into(),
+            period_ps,
+            phase_ps,
+        }
+    }
+}
+
+struct ClockState {
+    port: PortId,
+    high_ps: u64,
+    low_ps: u64,
+    next_edge: u64,
+    high: bool,
+    rises: u64,
+}
+
+/// The clocks that changed at one scheduler step, by their index in the
+/// bench's [`ClockSpec`] list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Edges {
+    pub rose: u64,
+    pub fell: u64,
+}
+
+impl Edges {
+    pub fn rose(self, clock: usize) -> bool {
+        self.rose >> clock & 1 == 1
+    }
+}
+
+/// A simulator with a clock (or an edge scheduler over several), a reset and
+/// name-based port access.
 pub struct Bench<S: Simulator> {
     sim: S,
-    clock: PortId,
+    clock: Option<PortId>,
     reset: Option<PortId>,
     cycle: u64,
     scratch: Vec<u64>,
+    clocks: Vec<ClockState>,
+    /// Picoseconds, for an edge-scheduled bench.
+    time: u64,
+    last_dump: Option<u64>,
 }
 
 impl<S: Simulator> Bench<S> {
@@ -56,12 +111,58 @@ impl<S: Simulator> Bench<S> {
         let widest = widest_words(sim.ports());
         let mut bench = Self {
             sim,
-            clock,
+            clock: Some(clock),
             reset,
             cycle: 0,
             scratch: vec![0; widest],
+            clocks: vec![],
+            time: 0,
+            last_dump: None,
         };
         bench.set_id(clock, 0);
+        bench.eval()?;
+        Ok(bench)
+    }
+
+    /// Wraps `sim` with an edge scheduler over `clocks` (each at least 2 ps
+    /// long, high for the first half). All clocks start low at time 0.
+    pub fn with_clocks(mut sim: S, clocks: &[ClockSpec]) -> Result<Self, SimError> {
+        if clocks.is_empty() || clocks.len() > 64 {
+            return Err(SimError::Mismatch(
+                "an edge-scheduled bench needs 1 to 64 clocks".into(),
+            ));
+        }
+        sim.times_in_ps();
+        let widest = widest_words(sim.ports());
+        let mut bench = Self {
+            sim,
+            clock: None,
+            reset: None,
+            cycle: 0,
+            scratch: vec![0; widest],
+            clocks: vec![],
+            time: 0,
+            last_dump: None,
+        };
+        for c in clocks {
+            if c.period_ps < 2 || c.phase_ps > c.period_ps {
+                return Err(SimError::Mismatch(format!(
+                    "clock `{}`: period {} ps, phase {} ps (need period >= 2, phase <= period)",
+                    c.port, c.period_ps, c.phase_ps
+                )));
+            }
+            let port = bench.port(&c.port)?;
+            bench.set_id(port, 0);
+            let high_ps = c.period_ps / 2;
+            bench.clocks.push(ClockState {
+                port,
+                high_ps,
+                low_ps: c.period_ps - high_ps,
+                next_edge: c.phase_ps,
+                high: false,
+                rises: 0,
+            });
+        }
         bench.eval()?;
         Ok(bench)
     }
@@ -119,15 +220,70 @@ impl<S: Simulator> Bench<S> {
     /// One clock cycle: rising edge, then falling edge. Inputs set before
     /// `tick` are sampled at the rising edge.
     pub fn tick(&mut self) -> Result<(), SimError> {
+        let clock = self.clock.ok_or_else(|| {
+            SimError::Mismatch("tick on an edge-scheduled bench: use next_edge".into())
+        })?;
         self.sim.eval()?;
         self.sim.dump(2 * self.cycle);
-        self.set_id(self.clock, 1);
+        self.set_id(clock, 1);
         self.sim.eval()?;
         self.sim.dump(2 * self.cycle + 1);
-        self.set_id(self.clock, 0);
+        self.set_id(clock, 0);
         self.sim.eval()?;
         self.cycle += 1;
         Ok(())
+    }
+
+    /// Advances an edge-scheduled bench to the next edge of any clock: the
+    /// inputs set since the last step settle (and are traced just before
+    /// the edge), every clock with an edge at that time changes, and the
+    /// design settles again. Inputs set before a rising edge are sampled
+    /// by it.
+    pub fn next_edge(&mut self) -> Result<Edges, SimError> {
+        let t = self
+            .clocks
+            .iter()
+            .map(|c| c.next_edge)
+            .min()
+            .ok_or_else(|| SimError::Mismatch("next_edge needs Bench::with_clocks".into()))?;
+        self.sim.eval()?;
+        if t > 0 && self.last_dump.is_none_or(|d| d < t - 1) {
+            self.sim.dump(t - 1);
+        }
+        let mut edges = Edges::default();
+        for i in 0..self.clocks.len() {
+            let c = &mut self.clocks[i];
+            if c.next_edge != t {
+                continue;
+            }
+            c.high = !c.high;
+            let (port, high) = (c.port, c.high);
+            if high {
+                c.rises += 1;
+                c.next_edge = t + c.high_ps;
+                edges.rose |= 1 << i;
+            } else {
+                c.next_edge = t + c.low_ps;
+                edges.fell |= 1 << i;
+            }
+            self.set_id(port, u64::from(high));
+        }
+        self.sim.eval()?;
+        self.sim.dump(t);
+        self.last_dump = Some(t);
+        self.time = t;
+        self.cycle += 1;
+        Ok(edges)
+    }
+
+    /// Rising edges clock `i` has had.
+    pub fn rises(&self, clock: usize) -> u64 {
+        self.clocks[clock].rises
+    }
+
+    /// Simulated time of an edge-scheduled bench, in picoseconds.
+    pub fn time_ps(&self) -> u64 {
+        self.time
     }
 
     /// Holds reset high for `cycles` clock cycles, then releases it.
@@ -154,7 +310,9 @@ impl<S: Simulator> Bench<S> {
 
     /// Writes out the trace so far (call before reporting a failure).
     pub fn flush(&mut self) {
-        self.sim.dump(2 * self.cycle);
+        if self.clocks.is_empty() {
+            self.sim.dump(2 * self.cycle);
+        }
         self.sim.flush();
     }
 
@@ -169,8 +327,10 @@ impl<S: Simulator> Bench<S> {
 pub struct Differential<A: Simulator, B: Simulator> {
     a: A,
     b: B,
-    /// Last trace time the bench reported: two per clock cycle.
+    /// Last trace time the bench reported: two per clock cycle, or
+    /// picoseconds on an edge-scheduled bench.
     time: u64,
+    times_in_ps: bool,
     outputs: Vec<usize>,
     wa: Vec<u64>,
     wb: Vec<u64>,
@@ -195,6 +355,7 @@ impl<A: Simulator, B: Simulator> Differential<A, B> {
             a,
             b,
             time: 0,
+            times_in_ps: false,
             outputs,
             wa: vec![0; widest],
             wb: vec![0; widest],
@@ -226,14 +387,21 @@ impl<A: Simulator, B: Simulator> Simulator for Differential<A, B> {
             self.b.get(o, &mut self.wb);
             if self.wa != self.wb {
                 let p = &self.a.ports()[o];
+                let when = if self.times_in_ps {
+                    format!("after the edges at {} ps", self.time)
+                } else {
+                    format!(
+                        "cycle {} ({} clock)",
+                        self.time / 2,
+                        if self.time.is_multiple_of(2) {
+                            "before the rising edge, low"
+                        } else {
+                            "after the rising edge, high"
+                        }
+                    )
+                };
                 return Err(SimError::Mismatch(format!(
-                    "cycle {} ({} clock): output `{}` is {} on {} but {} on {}",
-                    self.time / 2,
-                    if self.time.is_multiple_of(2) {
-                        "before the rising edge, low"
-                    } else {
-                        "after the rising edge, high"
-                    },
+                    "{when}: output `{}` is {} on {} but {} on {}",
                     p.name,
                     hex(&self.wa, p.width),
                     self.a.name(),
@@ -253,6 +421,11 @@ impl<A: Simulator, B: Simulator> Simulator for Differential<A, B> {
     }
     fn flush(&mut self) {
         self.a.flush();
+    }
+    fn times_in_ps(&mut self) {
+        self.times_in_ps = true;
+        self.a.times_in_ps();
+        self.b.times_in_ps();
     }
 }
 

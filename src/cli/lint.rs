@@ -1,10 +1,12 @@
 //! `kaizen lint`: Verilator `-Wall` and Yosys structural checks on emitted
-//! Verilog, plus Kaizen's own rule that chip Verilog has no `initial`
-//! blocks. Waivers live in `hdl/lint/`, each with its reason.
+//! Verilog, Kaizen's own rule that chip Verilog has no `initial` blocks, and
+//! the clock-domain-crossing check (`kaizen cdc`). Waivers live in
+//! `hdl/lint/`, each with its reason.
 
 use super::emit::MANIFEST;
 use super::tools::require;
 use anyhow::{bail, Context};
+use kaizen_flow::cdc;
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
@@ -12,8 +14,15 @@ use std::process::Command;
 const VERILATOR_WAIVERS: &str = include_str!("../../hdl/lint/verilator_waivers.vlt");
 const YOSYS_WAIVERS: &str = include_str!("../../hdl/lint/yosys_waivers.txt");
 
-/// Emitted blocks listed in a directory's manifest: (block, top module).
-pub fn manifest_blocks(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
+/// An emitted block as the manifest lists it.
+pub struct ManifestBlock {
+    pub block: String,
+    pub top: String,
+    pub inputs: Vec<String>,
+}
+
+/// Emitted blocks listed in a directory's manifest.
+pub fn manifest_blocks(dir: &Path) -> anyhow::Result<Vec<ManifestBlock>> {
     let path = dir.join(MANIFEST);
     let text = std::fs::read_to_string(&path).with_context(|| {
         format!(
@@ -30,7 +39,17 @@ pub fn manifest_blocks(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     blocks
         .iter()
         .map(|b| match (b["block"].as_str(), b["top_module"].as_str()) {
-            (Some(n), Some(t)) => Ok((n.to_string(), t.to_string())),
+            (Some(n), Some(t)) => Ok(ManifestBlock {
+                block: n.to_string(),
+                top: t.to_string(),
+                inputs: b["ports"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p["direction"] == "input")
+                    .filter_map(|p| p["name"].as_str().map(String::from))
+                    .collect(),
+            }),
             _ => bail!(
                 "{}: a block entry lacks `block` or `top_module`",
                 path.display()
@@ -77,8 +96,9 @@ fn yosys_waived(warning: &str) -> bool {
         .any(|(text, _)| warning.contains(text.trim()))
 }
 
-/// Problems found in one file (empty when clean).
-fn lint_file(file: &Path, top: &str, vlt: &Path) -> anyhow::Result<Vec<String>> {
+/// Problems found in one file (empty when clean), and its clock domains.
+fn lint_file(b: &ManifestBlock, file: &Path, vlt: &Path) -> anyhow::Result<(Vec<String>, usize)> {
+    let top = b.top.as_str();
     let mut problems = vec![];
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -107,10 +127,9 @@ fn lint_file(file: &Path, top: &str, vlt: &Path) -> anyhow::Result<Vec<String>> 
     if !out.status.success() && problems.is_empty() {
         problems.push(format!("verilator failed: {stderr}"));
     }
-    let script = format!(
-        "read_verilog {}; hierarchy -check -top {top}; proc; check -assert",
-        file.display()
-    );
+    // One Yosys run: structural check, then the netlist for the CDC check.
+    let json = super::cdc::netlist_file()?;
+    let script = cdc::yosys_script(file, top, "check -assert", json.path());
     let out = Command::new("yosys")
         .args(["-q", "-p", &script])
         .output()
@@ -127,8 +146,13 @@ fn lint_file(file: &Path, top: &str, vlt: &Path) -> anyhow::Result<Vec<String>> 
     );
     if !out.status.success() {
         problems.push(format!("yosys check failed:\n{}", log.trim()));
+        return Ok((problems, 0));
     }
-    Ok(problems)
+    let netlist = std::fs::read_to_string(json.path()).context("reading Yosys's netlist")?;
+    let domains = super::cdc::input_domains(&b.block, &b.inputs)?;
+    let report = cdc::analyse(&netlist, top, &domains).map_err(anyhow::Error::msg)?;
+    problems.extend(report.violations.iter().map(|v| format!("cdc: {v}")));
+    Ok((problems, report.domains.len()))
 }
 
 pub fn run(dir: &Path) -> anyhow::Result<()> {
@@ -143,10 +167,14 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
     vlt.write_all(VERILATOR_WAIVERS.as_bytes())
         .context("temporary waiver file")?;
     let mut failed = 0;
-    for (block, top) in &blocks {
-        let problems = lint_file(&dir.join(format!("{top}.v")), top, vlt.path())?;
+    for b in &blocks {
+        let block = &b.block;
+        let file = dir.join(format!("{}.v", b.top));
+        let (problems, domains) = lint_file(b, &file, vlt.path())?;
         if problems.is_empty() {
-            println!("clean  {block:<12} (verilator -Wall, yosys check, no initial blocks)");
+            println!(
+                "clean  {block:<16} (verilator -Wall, yosys check, no initial blocks, cdc: {domains} clock domain(s))"
+            );
         } else {
             failed += 1;
             println!("FAIL   {block}");

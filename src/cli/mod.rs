@@ -1,6 +1,7 @@
 //! Command-line front end: one module per sub-command.
 
 mod bench;
+mod cdc;
 mod emit;
 mod files;
 mod flow;
@@ -49,6 +50,8 @@ enum Command {
     Regress(regress::RegressArgs),
     /// Check each block's SDC against its ports and clocks.
     CheckConstraints(Blocks),
+    /// Check that every clock-domain crossing goes through a synchroniser.
+    Cdc(Blocks),
     /// Synthesis, static timing and place-and-route on the open flow.
     Flow(flow::FlowArgs),
 }
@@ -67,6 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sim(args) => sim::run(args),
         Command::Regress(args) => regress::run_args(args),
         Command::CheckConstraints(blocks) => flow::check(&blocks),
+        Command::Cdc(blocks) => cdc::run(&blocks),
         Command::Flow(args) => flow::run(args),
     }
 }

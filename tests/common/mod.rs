@@ -5,7 +5,7 @@
 use kaizen_hdl::catalog;
 use kaizen_hdl::emit::Emitted;
 use kaizen_hdl::ports::PortAccess;
-use kaizen_sim::bench::{Bench, Differential};
+use kaizen_sim::bench::{Bench, ClockSpec, Differential};
 use kaizen_sim::rust_hdl_sim::RustHdlSim;
 use kaizen_sim::verilator::VerilatorModel;
 use kaizen_sim::SimError;
@@ -21,6 +21,23 @@ pub fn emitted(block: &str) -> Emitted {
 pub fn verilator(block: &str) -> Bench<VerilatorModel> {
     let model = VerilatorModel::new(&emitted(block)).unwrap_or_else(|e| panic!("{e}"));
     Bench::new(model).expect("bench")
+}
+
+/// A Verilator bench of `block` driven by an edge scheduler over `clocks`.
+pub fn verilator_clocked(block: &str, clocks: &[ClockSpec]) -> Bench<VerilatorModel> {
+    let model = VerilatorModel::new(&emitted(block)).unwrap_or_else(|e| panic!("{e}"));
+    Bench::with_clocks(model, clocks).expect("bench")
+}
+
+/// Verilator and rust-hdl in lock-step under an edge scheduler.
+pub fn differential_clocked<B: PortAccess>(
+    name: &str,
+    block: B,
+    clocks: &[ClockSpec],
+) -> Bench<Differential<VerilatorModel, RustHdlSim<B>>> {
+    let v = VerilatorModel::new(&emitted(name)).unwrap_or_else(|e| panic!("{e}"));
+    let r = RustHdlSim::new(block).expect("rust-hdl sim");
+    Bench::with_clocks(Differential::new(v, r).expect("same ports"), clocks).expect("bench")
 }
 
 pub fn rust_hdl<B: PortAccess>(block: B) -> Bench<RustHdlSim<B>> {
@@ -110,12 +127,29 @@ pub fn with_vcd_on_failure<T>(
     block: &str,
     case: impl Fn(&mut Bench<VerilatorModel>) -> Result<T, String>,
 ) -> Result<T, String> {
-    let mut bench = verilator(block);
-    match case(&mut bench) {
+    traced_on_failure(test, || verilator(block), case)
+}
+
+/// The same for an edge-scheduled bench: the trace shows every clock.
+pub fn with_vcd_on_failure_clocked<T>(
+    test: &str,
+    block: &str,
+    clocks: &[ClockSpec],
+    case: impl Fn(&mut Bench<VerilatorModel>) -> Result<T, String>,
+) -> Result<T, String> {
+    traced_on_failure(test, || verilator_clocked(block, clocks), case)
+}
+
+fn traced_on_failure<T>(
+    test: &str,
+    bench: impl Fn() -> Bench<VerilatorModel>,
+    case: impl Fn(&mut Bench<VerilatorModel>) -> Result<T, String>,
+) -> Result<T, String> {
+    match case(&mut bench()) {
         Ok(v) => Ok(v),
         Err(first) => {
             let path = vcd_path(test);
-            let mut traced = verilator(block);
+            let mut traced = bench();
             traced
                 .trace_to(&path)
                 .map_err(|e| format!("{first}\n(and no trace: {e})"))?;

@@ -4,6 +4,7 @@
 //! Written as a leaf with its own Verilog because rust-hdl's kernels cannot
 //! index arrays; its rust-hdl model below keeps the same contents.
 
+use super::register::{cdc_attribute, CdcRole};
 use rust_hdl::prelude::*;
 
 /// `2^A` entries of `T`.
@@ -19,6 +20,7 @@ pub struct RegFile<T: Synth, const A: usize> {
     /// Entry at `read_address`, in the same cycle.
     pub read_data: Signal<Out, T>,
     _mem: Vec<T>,
+    _cdc: Option<CdcRole>,
 }
 
 impl<T: Synth, const A: usize> Default for RegFile<T, A> {
@@ -32,6 +34,17 @@ impl<T: Synth, const A: usize> Default for RegFile<T, A> {
             read_address: Default::default(),
             read_data: Default::default(),
             _mem: vec![T::default(); 1 << A],
+            _cdc: None,
+        }
+    }
+}
+
+impl<T: Synth, const A: usize> RegFile<T, A> {
+    /// Storage another clock domain reads (an async FIFO's entries).
+    pub fn for_cdc(role: CdcRole) -> Self {
+        Self {
+            _cdc: Some(role),
+            ..Self::default()
         }
     }
 }
@@ -59,7 +72,7 @@ impl<T: Synth, const A: usize> Logic for RegFile<T, A> {
         Verilog::Custom(format!(
             "\
 reg [{msb}:0] mem [0:{last}];
-always @(posedge clock or posedge reset) begin
+{attribute}always @(posedge clock or posedge reset) begin
     if (reset) begin
 {clear}    end else if (write_enable) begin
         mem[write_address] <= write_data;
@@ -68,6 +81,7 @@ end
 always @(*) read_data = mem[read_address];",
             msb = width - 1,
             last = depth - 1,
+            attribute = cdc_attribute(self._cdc),
         ))
     }
     fn timing(&self) -> Vec<TimingInfo> {

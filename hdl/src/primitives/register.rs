@@ -10,6 +10,28 @@
 
 use rust_hdl::prelude::*;
 
+/// What a register is to the clock-domain-crossing check (`kaizen cdc`),
+/// written into its Verilog as the attribute `(* kaizen_cdc = "..." *)` on
+/// its `always` block (Yosys keeps it on the flop cells it makes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CdcRole {
+    /// The first flop of a synchroniser: it may sample another domain, but
+    /// only straight from a register of that domain (no logic between).
+    SyncStage,
+    /// A register another domain reads only while a synchronised handshake
+    /// keeps it stable (async FIFO storage, a handshake's data word).
+    Held,
+}
+
+impl CdcRole {
+    pub fn attribute(self) -> &'static str {
+        match self {
+            CdcRole::SyncStage => "sync",
+            CdcRole::Held => "held",
+        }
+    }
+}
+
 #[derive(Clone, Debug, LogicBlock)]
 pub struct Reg<T: Synth> {
     pub clock: Signal<In, Clock>,
@@ -19,6 +41,7 @@ pub struct Reg<T: Synth> {
     pub q: Signal<Out, T>,
     /// Value loaded while `reset` is high.
     pub init: Constant<T>,
+    _cdc: Option<CdcRole>,
 }
 
 impl<T: Synth> Reg<T> {
@@ -31,6 +54,15 @@ impl<T: Synth> Reg<T> {
             // simulators call it zero (Verilator runs with --x-initial 0).
             q: Default::default(),
             init: Constant::new(init),
+            _cdc: None,
+        }
+    }
+
+    /// A register with a role in a clock-domain crossing.
+    pub fn for_cdc(init: T, role: CdcRole) -> Self {
+        Self {
+            _cdc: Some(role),
+            ..Self::new(init)
         }
     }
 }
@@ -53,14 +85,14 @@ impl<T: Synth> Logic for Reg<T> {
         self.q.connect();
     }
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(
-            "\
+        Verilog::Custom(format!(
+            "{}\
 always @(posedge clock or posedge reset) begin
     if (reset) q <= init;
     else q <= d;
-end"
-            .into(),
-        )
+end",
+            cdc_attribute(self._cdc)
+        ))
     }
     fn timing(&self) -> Vec<TimingInfo> {
         vec![TimingInfo {
@@ -70,4 +102,11 @@ end"
             outputs: vec!["q".into()],
         }]
     }
+}
+
+/// The attribute line a CDC role puts before an `always` block.
+pub(crate) fn cdc_attribute(role: Option<CdcRole>) -> String {
+    role.map_or(String::new(), |r| {
+        format!("(* kaizen_cdc = \"{}\" *)\n", r.attribute())
+    })
 }

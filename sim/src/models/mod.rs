@@ -2,6 +2,7 @@
 //! hardware, so a test comparing the two can catch a wrong design.
 
 pub mod arbiter;
+pub mod cdc;
 pub mod channel;
 pub mod d2d_link;
 pub mod fifo;

@@ -1,0 +1,18 @@
+# kaizen_handshake_sync: two-phase handshake synchroniser, 32-bit words (source: link clock, destination: controller clock)
+# Clocks: the test chip's two: the die-to-die link's 2.0 GHz core clock
+# (500 ps) and the memory controller's 1.6 GHz clock (625 ps, HBM3-6400 CK
+# at a 1:1 DFI ratio), unrelated: their crossing goes through this block's
+# synchronisers, so static timing does not time paths between them. Times
+# in ps, loads in pF (GT2N liberty units). I/O budgets: 20 % of the period
+# on each side; 25 ps uncertainty for pre-CTS skew and jitter.
+create_clock -name src -period 500 [get_ports src_clock]
+create_clock -name dst -period 625 [get_ports dst_clock]
+set_clock_groups -asynchronous -group {src} -group {dst}
+set_clock_uncertainty 25 [get_clocks {src dst}]
+set_input_delay 100 -clock src [get_ports {send data_in}]
+set_output_delay 100 -clock src [get_ports {ready}]
+set_output_delay 125 -clock dst [get_ports {valid data_out}]
+# Asynchronous resets: each released by its own domain's ResetSync.
+set_false_path -from [get_ports {src_reset dst_reset}]
+set_load 0.002 [all_outputs]
+set_driving_cell -lib_cell gt2_6t_buf_x2_w31_lvt -pin Y [get_ports {send data_in}]

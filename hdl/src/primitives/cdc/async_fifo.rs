@@ -1,0 +1,139 @@
+//! Asynchronous FIFO: a stream of words from a write clock domain to a read
+//! clock domain (Cummings, "Simulation and Synthesis Techniques for
+//! Asynchronous FIFO Design", SNUG 2002, style 1).
+//!
+//! Each side keeps a binary pointer with one wrap bit and its Gray code in a
+//! register; the Gray pointer crosses to the other side through a two-flop
+//! [`SyncBits`] (one bit changes per push or pop, so a sample taken mid-change
+//! is the old or the new pointer, never a third). The write side compares its
+//! pointer with the synchronised read pointer for `full`, the read side with
+//! the synchronised write pointer for `empty`; both are pessimistic (they see
+//! the other side late), so the FIFO never overflows or underflows. Storage is
+//! written in the write domain and read, first word fall-through, in the read
+//! domain: an entry is read only after its write pointer crossed over.
+//!
+//! Both sides must be reset together (each by its own domain's reset
+//! synchroniser, from one reset pin).
+
+use super::SyncBits;
+use crate::primitives::{CdcRole, Reg, RegFile};
+use rust_hdl::prelude::*;
+
+/// `2^A` entries of `T`. `P` must be `A + 1`; [`AsyncFifo::new`] checks it.
+#[derive(LogicBlock)]
+pub struct AsyncFifo<T: Synth, const A: usize, const P: usize> {
+    pub wr_clock: Signal<In, Clock>,
+    pub wr_reset: Signal<In, Bit>,
+    /// Taken at a write clock edge while `full` is low.
+    pub push: Signal<In, Bit>,
+    pub data_in: Signal<In, T>,
+    pub full: Signal<Out, Bit>,
+    pub rd_clock: Signal<In, Clock>,
+    pub rd_reset: Signal<In, Bit>,
+    /// Taken at a read clock edge while `empty` is low.
+    pub pop: Signal<In, Bit>,
+    /// Head of the queue; valid while `empty` is low.
+    pub data_out: Signal<Out, T>,
+    pub empty: Signal<Out, Bit>,
+    one: Constant<Bits<P>>,
+    /// The two top bits: where a full FIFO's Gray pointers differ.
+    wrap_bits: Constant<Bits<P>>,
+    wr_binary: Reg<Bits<P>>,
+    wr_gray: Reg<Bits<P>>,
+    rd_binary: Reg<Bits<P>>,
+    rd_gray: Reg<Bits<P>>,
+    rd_gray_in_wr: SyncBits<Bits<P>>,
+    wr_gray_in_rd: SyncBits<Bits<P>>,
+    storage: RegFile<T, A>,
+    is_full: Signal<Local, Bit>,
+    is_empty: Signal<Local, Bit>,
+    wr_next: Signal<Local, Bits<P>>,
+    rd_next: Signal<Local, Bits<P>>,
+}
+
+impl<T: Synth, const A: usize, const P: usize> AsyncFifo<T, A, P> {
+    pub const CAPACITY: usize = 1 << A;
+
+    pub fn new() -> Self {
+        assert_eq!(P, A + 1, "AsyncFifo: P must be A + 1");
+        assert!(A >= 1, "AsyncFifo: at least 2 entries");
+        Self {
+            wr_clock: Default::default(),
+            wr_reset: Default::default(),
+            push: Default::default(),
+            data_in: Default::default(),
+            full: Default::default(),
+            rd_clock: Default::default(),
+            rd_reset: Default::default(),
+            pop: Default::default(),
+            data_out: Default::default(),
+            empty: Default::default(),
+            one: Constant::new(1u64.into()),
+            wrap_bits: Constant::new((3u64 << (P - 2)).into()),
+            wr_binary: Default::default(),
+            wr_gray: Default::default(),
+            rd_binary: Default::default(),
+            rd_gray: Default::default(),
+            rd_gray_in_wr: Default::default(),
+            wr_gray_in_rd: Default::default(),
+            storage: RegFile::for_cdc(CdcRole::Held),
+            is_full: Default::default(),
+            is_empty: Default::default(),
+            wr_next: Default::default(),
+            rd_next: Default::default(),
+        }
+    }
+}
+
+impl<T: Synth, const A: usize, const P: usize> Default for AsyncFifo<T, A, P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Synth, const A: usize, const P: usize> Logic for AsyncFifo<T, A, P> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        // Write domain.
+        self.wr_binary.clock.next = self.wr_clock.val();
+        self.wr_gray.clock.next = self.wr_clock.val();
+        self.rd_gray_in_wr.clock.next = self.wr_clock.val();
+        self.storage.clock.next = self.wr_clock.val();
+        self.wr_binary.reset.next = self.wr_reset.val();
+        self.wr_gray.reset.next = self.wr_reset.val();
+        self.rd_gray_in_wr.reset.next = self.wr_reset.val();
+        self.storage.reset.next = self.wr_reset.val();
+        self.rd_gray_in_wr.d.next = self.rd_gray.q.val();
+        self.is_full.next =
+            self.wr_gray.q.val() == (self.rd_gray_in_wr.q.val() ^ self.wrap_bits.val());
+        self.wr_next.next = self.wr_binary.q.val();
+        if self.push.val() & !self.is_full.val() {
+            self.wr_next.next = self.wr_binary.q.val() + self.one.val();
+        }
+        self.wr_binary.d.next = self.wr_next.val();
+        self.wr_gray.d.next = self.wr_next.val() ^ (self.wr_next.val() >> self.one.val());
+        self.storage.write_enable.next = self.push.val() & !self.is_full.val();
+        self.storage.write_address.next = self.wr_binary.q.val().get_bits::<A>(0);
+        self.storage.write_data.next = self.data_in.val();
+        self.full.next = self.is_full.val();
+
+        // Read domain.
+        self.rd_binary.clock.next = self.rd_clock.val();
+        self.rd_gray.clock.next = self.rd_clock.val();
+        self.wr_gray_in_rd.clock.next = self.rd_clock.val();
+        self.rd_binary.reset.next = self.rd_reset.val();
+        self.rd_gray.reset.next = self.rd_reset.val();
+        self.wr_gray_in_rd.reset.next = self.rd_reset.val();
+        self.wr_gray_in_rd.d.next = self.wr_gray.q.val();
+        self.is_empty.next = self.rd_gray.q.val() == self.wr_gray_in_rd.q.val();
+        self.rd_next.next = self.rd_binary.q.val();
+        if self.pop.val() & !self.is_empty.val() {
+            self.rd_next.next = self.rd_binary.q.val() + self.one.val();
+        }
+        self.rd_binary.d.next = self.rd_next.val();
+        self.rd_gray.d.next = self.rd_next.val() ^ (self.rd_next.val() >> self.one.val());
+        self.storage.read_address.next = self.rd_binary.q.val().get_bits::<A>(0);
+        self.data_out.next = self.storage.read_data.val();
+        self.empty.next = self.is_empty.val();
+    }
+}
