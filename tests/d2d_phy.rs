@@ -3,7 +3,7 @@
 //! delivered once, in order and unchanged, that every flit the channel
 //! corrupted failed B's CRC check (and no intact one did), and that what A
 //! puts on its lanes is the documented flit format under an independent
-//! CRC and scrambler model (`kaizen_sim::d2d_bench`).
+//! CRC and scrambler model (`kaizen_sim::d2d::bench`).
 
 mod common;
 
@@ -12,8 +12,8 @@ use kaizen_hdl::d2d::flit::{FLIT_BYTES, PAYLOAD_BYTES};
 use kaizen_hdl::d2d::params::{LinkParams, Package};
 use kaizen_hdl::d2d::phy::D2dPhy;
 use kaizen_hdl::d2d::protocol::{training_bound, LANES};
-use kaizen_sim::d2d_bench::{run, run_link, PhyConfig, PhyReport};
-use kaizen_sim::d2d_regress::random_channel;
+use kaizen_sim::d2d::bench::{run, run_link, PhyConfig, PhyReport};
+use kaizen_sim::d2d::regress::random_channel;
 use proptest::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 

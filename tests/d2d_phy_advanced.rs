@@ -12,7 +12,7 @@ use kaizen_hdl::d2d::advanced::{DATA_LANES, PHYS_LANES, SPARES};
 use kaizen_hdl::d2d::flit::{FLIT_BYTES, PAYLOAD_BYTES};
 use kaizen_hdl::d2d::params::{LinkParams, Package};
 use kaizen_hdl::d2d::protocol::{training_bound, MAX_SKEW};
-use kaizen_sim::d2d_bench::{run, PhyConfig};
+use kaizen_sim::d2d::bench::{run, PhyConfig};
 
 const THEORETICAL: f64 = PAYLOAD_BYTES as f64 / FLIT_BYTES as f64;
 

@@ -3,9 +3,7 @@
 //! checked against.
 
 pub mod bench;
-pub mod d2d_bench;
-pub mod d2d_monitor;
-pub mod d2d_regress;
+pub mod d2d;
 pub mod memctl_bench;
 pub mod memctl_check;
 pub mod memctl_regress;

@@ -157,7 +157,8 @@ fn fifo(cycles: u64, seed: u64) -> anyhow::Result<()> {
 /// Efficiency versus BER: the table in README.md.
 fn d2d(flits: u64, seed: u64) -> anyhow::Result<()> {
     use kaizen_hdl::d2d::params::{LinkParams, Package};
-    use kaizen_sim::d2d_bench::{self, payload, PhyConfig};
+    use kaizen_sim::d2d;
+    use kaizen_sim::d2d::bench::{payload, PhyConfig};
     use kaizen_sim::models::d2d_link::{run as reference, LinkConfig};
     if flits == 0 {
         anyhow::bail!("--flits must be at least 1");
@@ -177,7 +178,7 @@ fn d2d(flits: u64, seed: u64) -> anyhow::Result<()> {
     let (mut clocks, mut secs) = (0u64, 0f64);
     for ber in [0.0, 1e-9, 1e-6, 1e-4] {
         let rtl = |package: Package| {
-            d2d_bench::run(&PhyConfig {
+            d2d::bench::run(&PhyConfig {
                 ber,
                 package,
                 ..PhyConfig::new(flits, seed)

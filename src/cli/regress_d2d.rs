@@ -5,8 +5,9 @@
 use anyhow::{bail, Context};
 use kaizen_hdl::d2d::params::Package;
 use kaizen_hdl::d2d::protocol::{training_bound, Mutation};
-use kaizen_sim::d2d_bench::{self, run_mutant};
-use kaizen_sim::d2d_regress::{random_channel, teeth_channels};
+use kaizen_sim::d2d;
+use kaizen_sim::d2d::bench::run_mutant;
+use kaizen_sim::d2d::regress::{random_channel, teeth_channels};
 use std::time::Instant;
 
 /// Flits per random channel.
@@ -30,7 +31,7 @@ pub fn run(flits: u64, seed: u64, teeth: bool) -> anyhow::Result<()> {
             Package::Advanced
         };
         let cfg = random_channel(package, seed.wrapping_add(k), n);
-        let r = d2d_bench::run(&cfg)
+        let r = d2d::bench::run(&cfg)
             .map_err(anyhow::Error::msg)
             .with_context(|| format!("channel {k} (seed {}): {cfg:?}", cfg.seed))?;
         let bound = training_bound(cfg.package, cfg.sideband_delay);

@@ -6,7 +6,8 @@ use anyhow::bail;
 use clap::Args;
 use kaizen_hdl::d2d::params::LinkParams;
 use kaizen_hdl::d2d::protocol;
-use kaizen_sim::d2d_bench::{self, payload, PhyConfig, PhyReport};
+use kaizen_sim::d2d;
+use kaizen_sim::d2d::bench::{payload, PhyConfig, PhyReport};
 use kaizen_sim::models::d2d_link::{run as run_link, LinkConfig, LinkReport};
 use rand::{Rng, SeedableRng};
 use std::path::PathBuf;
@@ -120,7 +121,7 @@ pub fn run(a: D2dArgs) -> anyhow::Result<()> {
             package: params.package,
             ..PhyConfig::new(a.flits, a.seed)
         };
-        Some(d2d_bench::run(&cfg).map_err(anyhow::Error::msg)?)
+        Some(d2d::bench::run(&cfg).map_err(anyhow::Error::msg)?)
     } else {
         None
     };
@@ -142,7 +143,7 @@ pub fn run(a: D2dArgs) -> anyhow::Result<()> {
         println!(
             "VCD: die A {}, die B {}",
             path.display(),
-            d2d_bench::second_trace(path).display()
+            d2d::bench::second_trace(path).display()
         );
     }
     Ok(())

@@ -74,9 +74,9 @@ pub fn proptest_config(test: &str, cases: u32) -> Config {
 /// traces of both dies and returns the failure with the traces' path.
 pub fn run_d2d_traced(
     test: &str,
-    cfg: &kaizen_sim::d2d_bench::PhyConfig,
-) -> Result<kaizen_sim::d2d_bench::PhyReport, String> {
-    use kaizen_sim::d2d_bench::{run, PhyConfig};
+    cfg: &kaizen_sim::d2d::bench::PhyConfig,
+) -> Result<kaizen_sim::d2d::bench::PhyReport, String> {
+    use kaizen_sim::d2d::bench::{run, PhyConfig};
     run(cfg).map_err(|first| {
         let path = vcd_path(test);
         let traced = PhyConfig {
@@ -99,7 +99,7 @@ pub fn reference_efficiency(
     flits: u64,
     seed: u64,
 ) -> f64 {
-    use kaizen_sim::d2d_bench::payload;
+    use kaizen_sim::d2d::bench::payload;
     use kaizen_sim::models::d2d_link::{run, LinkConfig};
     let payloads: Vec<Vec<u8>> = (0..flits).map(|i| payload(seed, i).to_vec()).collect();
     run(

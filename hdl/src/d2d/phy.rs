@@ -1,6 +1,6 @@
 //! The die-to-die PHY of one die: 16 main-band lanes each way, a sideband
 //! wire each way, training, lane repair and the link layer. Two instances,
-//! one per die, make a link (see `sim/src/d2d_bench.rs`).
+//! one per die, make a link (see `sim/src/d2d/bench.rs`).
 //!
 //! Transmit: `LinkTx` (replay buffer, framing, CRC) -> half-width gearbox
 //! when degraded -> per-lane scrambler -> lane map -> registered lanes.

@@ -5,7 +5,7 @@
 //! flits are empty, and that each data flit carries the payload A was given
 //! for its sequence number.
 
-use crate::d2d_bench::payload;
+use crate::d2d::bench::payload;
 use crate::models::d2d_link::lanes_to_bytes;
 use crate::models::lfsr::Lfsr;
 use crc::{Crc, CRC_32_ISO_HDLC};

@@ -8,12 +8,12 @@
 //! wrong, duplicated or reordered delivery ends the run with an error, and
 //! so does a flit not delivered when traffic stops.
 //!
-//! A wire monitor (`d2d_monitor.rs`) watches A's lanes independently of
+//! A wire monitor (`monitor.rs`) watches A's lanes independently of
 //! the RTL, so its CRC, scrambling and framing are held to the documented
 //! format, not only to each other.
 
 use crate::bench::{Bench, PortId, Simulator};
-use crate::d2d_monitor::{Geometry, WireMonitor};
+use crate::d2d::monitor::{Geometry, WireMonitor};
 use crate::models::channel::{Bursts, Channel, ChannelConfig};
 use crate::verilator::VerilatorModel;
 use kaizen_hdl::catalog;

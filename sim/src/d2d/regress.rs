@@ -2,8 +2,8 @@
 //! `kaizen regress d2d`: random channels within the fault model, and the
 //! channels the teeth mutants must fail on.
 
-use crate::d2d_bench::PhyConfig;
-use crate::d2d_monitor::Geometry;
+use crate::d2d::bench::PhyConfig;
+use crate::d2d::monitor::Geometry;
 use crate::models::channel::Bursts;
 use kaizen_hdl::d2d::advanced::SPARES;
 use kaizen_hdl::d2d::params::Package;
