@@ -7,7 +7,7 @@ mod common;
 use common::property;
 use kaizen_hdl::memctl::mapping::{capacity, MapScheme};
 use kaizen_hdl::memctl::params::MemParams;
-use kaizen_sim::memctl_check::replay;
+use kaizen_sim::memctl::check::replay;
 use kaizen_sim::models::memctl_reference::{
     schedule, PagePolicy, RefreshMode, Request, SchedConfig,
 };

@@ -4,9 +4,7 @@
 
 pub mod bench;
 pub mod d2d;
-pub mod memctl_bench;
-pub mod memctl_check;
-pub mod memctl_regress;
+pub mod memctl;
 pub mod models;
 pub mod rust_hdl_sim;
 pub mod verilator;

@@ -8,8 +8,9 @@ use kaizen_hdl::catalog;
 use kaizen_hdl::memctl::config::ControllerConfig;
 use kaizen_hdl::memctl::params::MemParams;
 use kaizen_sim::bench::{Bench, Simulator};
-use kaizen_sim::memctl_bench::{self, BenchOptions};
-use kaizen_sim::memctl_regress::stress;
+use kaizen_sim::memctl;
+use kaizen_sim::memctl::bench::BenchOptions;
+use kaizen_sim::memctl::regress::stress;
 use kaizen_sim::models::memctl_reference::Request;
 use kaizen_sim::rust_hdl_sim::RustHdlSim;
 use kaizen_sim::verilator::VerilatorModel;
@@ -100,7 +101,7 @@ fn memctl_rate<S: Simulator>(
 ) -> anyhow::Result<(f64, u64)> {
     let cfg = ControllerConfig::default();
     let start = Instant::now();
-    let hw = memctl_bench::run(bench, p, &cfg, reqs, &BenchOptions::default())
+    let hw = memctl::bench::run(bench, p, &cfg, reqs, &BenchOptions::default())
         .map_err(anyhow::Error::msg)?;
     Ok((
         hw.outcome.cycles as f64 / start.elapsed().as_secs_f64(),
@@ -115,7 +116,7 @@ fn memctl(requests: usize, rust_hdl_requests: usize, seed: u64) -> anyhow::Resul
     );
     let p = MemParams::preset(catalog::MEMCTL_PRESET).map_err(anyhow::Error::msg)?;
     let cfg = ControllerConfig::default();
-    let mut v = memctl_bench::verilator_bench(&p, &cfg)
+    let mut v = memctl::bench::verilator_bench(&p, &cfg)
         .map_err(anyhow::Error::msg)
         .context("Verilator model")?;
     let (rv, cv) = memctl_rate(&mut v, &p, &stress(&p, requests, seed))?;

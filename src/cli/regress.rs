@@ -9,8 +9,8 @@ use kaizen_hdl::catalog;
 use kaizen_hdl::memctl::config::{ControllerConfig, PagePolicy, RefreshMode};
 use kaizen_hdl::memctl::mapping::MapScheme;
 use kaizen_hdl::memctl::params::MemParams;
-use kaizen_sim::memctl_bench::{run, verilator_bench, BenchOptions};
-use kaizen_sim::memctl_regress::{mutants, stress, teeth_traces};
+use kaizen_sim::memctl::bench::{run, verilator_bench, BenchOptions};
+use kaizen_sim::memctl::regress::{mutants, stress, teeth_traces};
 use std::time::Instant;
 
 #[derive(Args)]

@@ -7,8 +7,9 @@ use clap::{Args, Subcommand};
 use kaizen_hdl::memctl::config::{ControllerConfig, PagePolicy, RefreshMode};
 use kaizen_hdl::memctl::mapping::{capacity, MapScheme};
 use kaizen_hdl::memctl::params::MemParams;
-use kaizen_sim::memctl_bench::{self, BenchOptions};
-use kaizen_sim::memctl_check::{replay, report, Report};
+use kaizen_sim::memctl;
+use kaizen_sim::memctl::bench::BenchOptions;
+use kaizen_sim::memctl::check::{replay, report, Report};
 use kaizen_sim::models::memctl_reference::{schedule, SchedConfig};
 use kaizen_sim::models::traffic::{trace, Pattern};
 use std::path::PathBuf;
@@ -128,7 +129,7 @@ fn run_rtl(
     reqs: &[kaizen_sim::models::memctl_reference::Request],
 ) -> anyhow::Result<Report> {
     eprintln!("building the Verilator model (cached after the first build)...");
-    let mut bench = memctl_bench::verilator_bench(p, cfg).map_err(anyhow::Error::msg)?;
+    let mut bench = memctl::bench::verilator_bench(p, cfg).map_err(anyhow::Error::msg)?;
     if let Some(path) = &a.vcd {
         bench.trace_to(path)?;
     }
@@ -137,7 +138,7 @@ fn run_rtl(
         seed: a.seed,
         ..BenchOptions::default()
     };
-    let run = memctl_bench::run(&mut bench, p, cfg, reqs, &opt);
+    let run = memctl::bench::run(&mut bench, p, cfg, reqs, &opt);
     bench.flush();
     let run = run
         .map_err(anyhow::Error::msg)
