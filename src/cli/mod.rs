@@ -2,14 +2,14 @@
 
 mod bench;
 mod cdc;
+mod d2d;
 mod emit;
 mod files;
 mod flow;
 mod lint;
+mod memctl;
 mod regress;
-mod regress_d2d;
 mod sim;
-mod sim_d2d;
 mod tools;
 
 use anyhow::bail;

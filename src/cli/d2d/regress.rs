@@ -85,5 +85,5 @@ fn run_teeth(seed: u64) -> anyhow::Result<()> {
             }
         }
     }
-    super::regress::survivors_fail(&survivors)
+    crate::cli::regress::survivors_fail(&survivors)
 }

@@ -1,0 +1,4 @@
+//! The memory controller's sub-commands.
+
+pub mod regress;
+pub mod sim;
