@@ -11,6 +11,8 @@ use crate::memctl::controller::Memctl;
 use crate::memctl::params::MemParams;
 use crate::port_access;
 use crate::primitives::*;
+use crate::testchip::pack::TxnPack;
+use crate::testchip::unpack::TxnUnpack;
 use rust_hdl::prelude::*;
 use std::collections::BTreeMap;
 
@@ -216,6 +218,14 @@ port_access!(D2dPhy {
         lanes_good, crc_errors, replays, retrains, rx_verdict, rx_crc_ok
     ]
 });
+port_access!(TxnUnpack {
+    inputs: [clock, reset, rx_valid, rx_first, rx_word],
+    outputs: [mem_valid, csr_valid, slot, bad_slots]
+});
+port_access!(TxnPack {
+    inputs: [clock, reset, mem_valid, mem_slot, csr_valid, csr_header, credits, tx_ready],
+    outputs: [mem_pop, csr_pop, tx_valid, tx_word]
+});
 port_access!(ResetSync {
     inputs: [clock, async_reset],
     outputs: [sync_reset]
@@ -398,6 +408,28 @@ pub const CATALOG: &[CatalogEntry] = &[
                     ("seed", format!("{:#x}", s.seed)),
                     ("data_bits", "32".into()),
                 ]),
+            )
+        },
+    },
+    CatalogEntry {
+        name: "txn_pack",
+        summary: "test chip transaction layer, transmit: response slots and credits into flit payloads",
+        emit: || {
+            emit_connected(
+                "txn_pack",
+                TxnPack::default(),
+                params(&[("slots_per_flit", crate::testchip::transaction::SLOTS.to_string())]),
+            )
+        },
+    },
+    CatalogEntry {
+        name: "txn_unpack",
+        summary: "test chip transaction layer, receive: flit payloads into request slots",
+        emit: || {
+            emit_connected(
+                "txn_unpack",
+                TxnUnpack::default(),
+                params(&[("slots_per_flit", crate::testchip::transaction::SLOTS.to_string())]),
             )
         },
     },

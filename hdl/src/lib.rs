@@ -8,3 +8,4 @@ pub mod emit;
 pub mod memctl;
 pub mod ports;
 pub mod primitives;
+pub mod testchip;

@@ -1,0 +1,8 @@
+//! The test chip: a partner die reaches HBM memory through the die-to-die
+//! link. So far: the transaction layer (`transaction.rs`, the format; `unpack.rs`
+//! and `pack.rs`, its RTL ends). The clock-domain crossing it needs is in
+//! `primitives::cdc`.
+
+pub mod pack;
+pub mod transaction;
+pub mod unpack;
