@@ -113,6 +113,18 @@ fn fifo_case<S: Simulator>(b: &mut Bench<S>, rises: u64, seed: u64) -> Result<us
         }
         expect("full", t, sim(b.get("full"))?, u64::from(model.full()))?;
         expect("empty", t, sim(b.get("empty"))?, u64::from(model.empty()))?;
+        expect(
+            "wr_level",
+            t,
+            sim(b.get("wr_level"))?,
+            model.wr_level() as u64,
+        )?;
+        expect(
+            "rd_level",
+            t,
+            sim(b.get("rd_level"))?,
+            model.rd_level() as u64,
+        )?;
         if let Some(head) = model.head() {
             expect("data_out", t, sim(b.get("data_out"))?, head)?;
         }

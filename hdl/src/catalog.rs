@@ -154,7 +154,7 @@ port_access!(ArbiterTop {
 });
 port_access!(AsyncFifoTop {
     inputs: [wr_clock, wr_reset, push, data_in, rd_clock, rd_reset, pop],
-    outputs: [full, data_out, empty]
+    outputs: [full, wr_level, data_out, empty, rd_level]
 });
 port_access!(BitSyncTop {
     inputs: [clock, reset, d],

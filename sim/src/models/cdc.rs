@@ -80,14 +80,26 @@ impl AsyncFifoModel {
 
     /// The write side sees the pops its synchroniser has carried over.
     pub fn full(&self) -> bool {
-        let pops_seen = count_before(&self.pop_times, self.wr_edges.sampled_before(self.stages));
-        self.push_times.len() - pops_seen == self.capacity
+        self.wr_level() == self.capacity
     }
 
     /// The read side sees the pushes its synchroniser has carried over.
     pub fn empty(&self) -> bool {
         let pushes_seen = count_before(&self.push_times, self.rd_edges.sampled_before(self.stages));
         self.pop_times.len() == pushes_seen
+    }
+
+    /// Entries the write side knows are held: its pushes less the pops its
+    /// synchroniser has carried over.
+    pub fn wr_level(&self) -> usize {
+        self.push_times.len()
+            - count_before(&self.pop_times, self.wr_edges.sampled_before(self.stages))
+    }
+
+    /// Entries the read side knows are held.
+    pub fn rd_level(&self) -> usize {
+        count_before(&self.push_times, self.rd_edges.sampled_before(self.stages))
+            - self.pop_times.len()
     }
 
     /// The word `data_out` must show while not empty.

@@ -12,6 +12,12 @@
 //! written in the write domain and read, first word fall-through, in the read
 //! domain: an entry is read only after its write pointer crossed over.
 //!
+//! Each side also says how full it knows the FIFO to be (`wr_level`,
+//! `rd_level`), from its own pointer and the other side's synchronised one
+//! turned back into binary: the writer's figure may be high and the reader's
+//! low by what has not crossed yet, never the other way. A credit scheme
+//! reads `wr_level` to know what it may hand out again.
+//!
 //! Both sides must be reset together (each by its own domain's reset
 //! synchroniser, from one reset pin).
 
@@ -28,6 +34,8 @@ pub struct AsyncFifo<T: Synth, const A: usize, const P: usize> {
     pub push: Signal<In, Bit>,
     pub data_in: Signal<In, T>,
     pub full: Signal<Out, Bit>,
+    /// Entries held as the write side sees them (0 ..= 2^A).
+    pub wr_level: Signal<Out, Bits<P>>,
     pub rd_clock: Signal<In, Clock>,
     pub rd_reset: Signal<In, Bit>,
     /// Taken at a read clock edge while `empty` is low.
@@ -35,7 +43,11 @@ pub struct AsyncFifo<T: Synth, const A: usize, const P: usize> {
     /// Head of the queue; valid while `empty` is low.
     pub data_out: Signal<Out, T>,
     pub empty: Signal<Out, Bit>,
+    /// Entries held as the read side sees them.
+    pub rd_level: Signal<Out, Bits<P>>,
     one: Constant<Bits<P>>,
+    /// Shifts of the Gray-to-binary prefix XOR (1, 2, 4, 8: up to 16 bits).
+    gray_shift: [Constant<Bits<8>>; 4],
     /// The two top bits: where a full FIFO's Gray pointers differ.
     wrap_bits: Constant<Bits<P>>,
     wr_binary: Reg<Bits<P>>,
@@ -49,6 +61,8 @@ pub struct AsyncFifo<T: Synth, const A: usize, const P: usize> {
     is_empty: Signal<Local, Bit>,
     wr_next: Signal<Local, Bits<P>>,
     rd_next: Signal<Local, Bits<P>>,
+    rd_seen_by_wr: [Signal<Local, Bits<P>>; 5],
+    wr_seen_by_rd: [Signal<Local, Bits<P>>; 5],
 }
 
 impl<T: Synth, const A: usize, const P: usize> AsyncFifo<T, A, P> {
@@ -57,18 +71,22 @@ impl<T: Synth, const A: usize, const P: usize> AsyncFifo<T, A, P> {
     pub fn new() -> Self {
         assert_eq!(P, A + 1, "AsyncFifo: P must be A + 1");
         assert!(A >= 1, "AsyncFifo: at least 2 entries");
+        assert!(P <= 16, "AsyncFifo: at most 2^15 entries");
         Self {
             wr_clock: Default::default(),
             wr_reset: Default::default(),
             push: Default::default(),
             data_in: Default::default(),
             full: Default::default(),
+            wr_level: Default::default(),
             rd_clock: Default::default(),
             rd_reset: Default::default(),
             pop: Default::default(),
             data_out: Default::default(),
             empty: Default::default(),
+            rd_level: Default::default(),
             one: Constant::new(1u64.into()),
+            gray_shift: std::array::from_fn(|i| Constant::new((1u64 << i).into())),
             wrap_bits: Constant::new((3u64 << (P - 2)).into()),
             wr_binary: Default::default(),
             wr_gray: Default::default(),
@@ -81,6 +99,8 @@ impl<T: Synth, const A: usize, const P: usize> AsyncFifo<T, A, P> {
             is_empty: Default::default(),
             wr_next: Default::default(),
             rd_next: Default::default(),
+            rd_seen_by_wr: Default::default(),
+            wr_seen_by_rd: Default::default(),
         }
     }
 }
@@ -116,6 +136,13 @@ impl<T: Synth, const A: usize, const P: usize> Logic for AsyncFifo<T, A, P> {
         self.storage.write_address.next = self.wr_binary.q.val().get_bits::<A>(0);
         self.storage.write_data.next = self.data_in.val();
         self.full.next = self.is_full.val();
+        // Gray to binary: each bit is the XOR of itself and all above it.
+        self.rd_seen_by_wr[0].next = self.rd_gray_in_wr.q.val();
+        for i in 0..4 {
+            self.rd_seen_by_wr[i + 1].next = self.rd_seen_by_wr[i].val()
+                ^ (self.rd_seen_by_wr[i].val() >> self.gray_shift[i].val());
+        }
+        self.wr_level.next = self.wr_binary.q.val() - self.rd_seen_by_wr[4].val();
 
         // Read domain.
         self.rd_binary.clock.next = self.rd_clock.val();
@@ -135,5 +162,11 @@ impl<T: Synth, const A: usize, const P: usize> Logic for AsyncFifo<T, A, P> {
         self.storage.read_address.next = self.rd_binary.q.val().get_bits::<A>(0);
         self.data_out.next = self.storage.read_data.val();
         self.empty.next = self.is_empty.val();
+        self.wr_seen_by_rd[0].next = self.wr_gray_in_rd.q.val();
+        for i in 0..4 {
+            self.wr_seen_by_rd[i + 1].next = self.wr_seen_by_rd[i].val()
+                ^ (self.wr_seen_by_rd[i].val() >> self.gray_shift[i].val());
+        }
+        self.rd_level.next = self.wr_seen_by_rd[4].val() - self.rd_binary.q.val();
     }
 }
