@@ -12,6 +12,7 @@ use crate::memctl::params::MemParams;
 use crate::port_access;
 use crate::primitives::*;
 use crate::testchip::pack::TxnPack;
+use crate::testchip::registers::CsrBlock;
 use crate::testchip::unpack::TxnUnpack;
 use rust_hdl::prelude::*;
 use std::collections::BTreeMap;
@@ -226,6 +227,23 @@ port_access!(TxnPack {
     inputs: [clock, reset, mem_valid, mem_slot, csr_valid, csr_header, credits, tx_ready],
     outputs: [mem_pop, csr_pop, tx_valid, tx_word]
 });
+port_access!(CsrBlock {
+    inputs: [
+        clock,
+        reset,
+        req_valid,
+        req_header,
+        rsp_pop,
+        link_status,
+        crc_errors,
+        replays,
+        retrains,
+        bad_slots,
+        mc_valid,
+        mc_value
+    ],
+    outputs: [rsp_valid, rsp_header, mc_request, mc_sel, control]
+});
 port_access!(ResetSync {
     inputs: [clock, async_reset],
     outputs: [sync_reset]
@@ -407,6 +425,20 @@ pub const CATALOG: &[CatalogEntry] = &[
                     ("poly", format!("{:#x}", s.poly)),
                     ("seed", format!("{:#x}", s.seed)),
                     ("data_bits", "32".into()),
+                ]),
+            )
+        },
+    },
+    CatalogEntry {
+        name: "testchip_csr",
+        summary: "test chip register block: the register map served over the link",
+        emit: || {
+            emit_connected(
+                "testchip_csr",
+                CsrBlock::default(),
+                params(&[
+                    ("registers", crate::testchip::registers::REGISTERS.len().to_string()),
+                    ("version", crate::testchip::registers::VERSION.to_string()),
                 ]),
             )
         },

@@ -52,6 +52,11 @@ enum Command {
     CheckConstraints(Blocks),
     /// Check that every clock-domain crossing goes through a synchroniser.
     Cdc(Blocks),
+    /// Print the test chip's register map (Markdown, or JSON for host software).
+    Regmap {
+        #[arg(long)]
+        json: bool,
+    },
     /// Synthesis, static timing and place-and-route on the open flow.
     Flow(flow::FlowArgs),
 }
@@ -71,6 +76,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Regress(args) => regress::run_args(args),
         Command::CheckConstraints(blocks) => flow::check(&blocks),
         Command::Cdc(blocks) => cdc::run(&blocks),
+        Command::Regmap { json } => {
+            use kaizen_hdl::testchip::registers::{json as map_json, markdown};
+            print!("{}", if json { map_json() } else { markdown() });
+            Ok(())
+        }
         Command::Flow(args) => flow::run(args),
     }
 }

@@ -65,6 +65,9 @@ pub mod op {
     pub const WRITE_ACK: u8 = 0x82;
     pub const CSR_DATA: u8 = 0x83;
     pub const CSR_ACK: u8 = 0x84;
+    /// A register request the chip refused: no such register, or a write
+    /// to a read-only one.
+    pub const CSR_ERROR: u8 = 0x85;
 }
 
 /// Memory requests the host may have sent beyond the credits returned: the
@@ -110,6 +113,9 @@ pub enum Message {
     CsrAck {
         tag: u8,
     },
+    CsrError {
+        tag: u8,
+    },
 }
 
 impl Message {
@@ -123,6 +129,7 @@ impl Message {
             Message::WriteAck { .. } => op::WRITE_ACK,
             Message::CsrData { .. } => op::CSR_DATA,
             Message::CsrAck { .. } => op::CSR_ACK,
+            Message::CsrError { .. } => op::CSR_ERROR,
         }
     }
 
@@ -135,7 +142,8 @@ impl Message {
             | Message::ReadData { tag, .. }
             | Message::WriteAck { tag }
             | Message::CsrData { tag, .. }
-            | Message::CsrAck { tag } => tag,
+            | Message::CsrAck { tag }
+            | Message::CsrError { tag } => tag,
         }
     }
 
@@ -152,7 +160,9 @@ impl Message {
             Message::CsrWrite { addr, value, .. } => (*addr, 0, *value, None),
             Message::ReadData { data, .. } => (0, 0, 0, Some(data)),
             Message::CsrData { value, .. } => (0, 0, *value, None),
-            Message::WriteAck { .. } | Message::CsrAck { .. } => (0, 0, 0, None),
+            Message::WriteAck { .. } | Message::CsrAck { .. } | Message::CsrError { .. } => {
+                (0, 0, 0, None)
+            }
         };
         s[2..6].copy_from_slice(&addr.to_le_bytes());
         s[6..10].copy_from_slice(&mask.to_le_bytes());
@@ -184,6 +194,7 @@ impl Message {
             op::WRITE_ACK => Message::WriteAck { tag },
             op::CSR_DATA => Message::CsrData { tag, value },
             op::CSR_ACK => Message::CsrAck { tag },
+            op::CSR_ERROR => Message::CsrError { tag },
             other => return Err(FormatError::Opcode(other)),
         }))
     }
