@@ -13,6 +13,7 @@ use crate::port_access;
 use crate::primitives::*;
 use crate::testchip::pack::TxnPack;
 use crate::testchip::registers::CsrBlock;
+use crate::testchip::top::TestChip;
 use crate::testchip::unpack::TxnUnpack;
 use rust_hdl::prelude::*;
 use std::collections::BTreeMap;
@@ -133,6 +134,37 @@ pub fn emit_d2d_phy_advanced(mutation: d2d::Mutation) -> Result<Emitted, String>
     emit_connected("d2d_phy_advanced", AdvancedPhy::new(mutation), p)
 }
 
+/// The test chip with the shipped controller.
+pub fn testchip() -> Result<TestChip, String> {
+    Ok(TestChip::new(memctl()?))
+}
+
+pub fn emit_testchip() -> Result<Emitted, String> {
+    let mut p = d2d_phy_params();
+    let mc = memctl_params(
+        &MemParams::preset(MEMCTL_PRESET)?,
+        &ControllerConfig::default(),
+    );
+    p.extend(mc.into_iter().map(|(k, v)| (format!("memctl_{k}"), v)));
+    p.insert(
+        "request_credits".into(),
+        crate::testchip::transaction::REQUEST_CREDITS.to_string(),
+    );
+    p.insert(
+        "register_map_version".into(),
+        crate::testchip::registers::VERSION.to_string(),
+    );
+    // The block (PHY and controller inside) is large and rust-hdl walks it
+    // recursively: emit on a thread with a stack of its own rather than on
+    // the caller's (a test thread has 2 MiB).
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || emit_connected("testchip", testchip()?, p))
+        .map_err(|e| format!("cannot start the emission thread: {e}"))?
+        .join()
+        .map_err(|_| "emitting the test chip panicked".to_string())?
+}
+
 pub fn reset_sync() -> ResetSync {
     ResetSync::default()
 }
@@ -243,6 +275,20 @@ port_access!(CsrBlock {
         mc_value
     ],
     outputs: [rsp_valid, rsp_header, mc_request, mc_sel, control]
+});
+port_access!(TestChip {
+    inputs: [
+        link_clock,
+        mc_clock,
+        reset,
+        lanes_in,
+        sb_in,
+        dfi_rddata_valid,
+        dfi_rddata
+    ],
+    outputs: [
+        lanes_out, sb_out, dfi_cmd, dfi_bank, dfi_row, dfi_col, dfi_wrdata, dfi_wrmask, link_state
+    ]
 });
 port_access!(ResetSync {
     inputs: [clock, async_reset],
@@ -428,6 +474,11 @@ pub const CATALOG: &[CatalogEntry] = &[
                 ]),
             )
         },
+    },
+    CatalogEntry {
+        name: "testchip",
+        summary: "the test chip: a partner die reaches HBM through the die-to-die link (PHY, transaction layer, async FIFOs, controller, registers)",
+        emit: emit_testchip,
     },
     CatalogEntry {
         name: "testchip_csr",

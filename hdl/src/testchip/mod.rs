@@ -6,5 +6,6 @@
 
 pub mod pack;
 pub mod registers;
+pub mod top;
 pub mod transaction;
 pub mod unpack;

@@ -1,0 +1,269 @@
+//! The test chip's top: a partner die reaches HBM memory through the
+//! die-to-die link.
+//!
+//! ```text
+//!  link clock (2 GHz)                                 | controller clock
+//!  lanes -> D2dPhy -> TxnUnpack -+-> request AsyncFifo -> Memctl -> DFI to the HBM PHY
+//!                                +-> CsrBlock <-> handshakes <-> counters
+//!  lanes <- D2dPhy <- TxnPack <--+-- response AsyncFifo <- Memctl
+//! ```
+//!
+//! Each domain releases its reset through its own `ResetSync` from the one
+//! reset pin. Memory requests cross in a 32-deep async FIFO whose free
+//! entries the transmit side returns to the host as credits (from the
+//! FIFO's write-side level), so the receive side, which cannot stall the
+//! link, never finds it full; responses cross back in an 8-deep one, and the
+//! controller waits (`rsp_ready`) when it is full. Register reads of the
+//! controller's counters cross by two handshake synchronisers.
+
+use super::pack::TxnPack;
+use super::registers::CsrBlock;
+use super::transaction::{op, REQUEST_CREDITS};
+use super::unpack::{TxnUnpack, SLOT_BITS};
+use crate::d2d::phy::D2dPhy;
+use crate::d2d::protocol::{Mutation, LANES, WORD_BITS};
+use crate::memctl::controller::Memctl;
+use crate::memctl::widths::{BankIdx, Col, Data, Mask, Row};
+use crate::primitives::{AsyncFifo, Gf2Matrix, HandshakeSync, Reg, ResetSync, XorNet, XorNet2};
+use rust_hdl::prelude::*;
+
+/// A memory request in the request FIFO: opcode, tag and the 23 address
+/// bits (header bits 0..39), the mask (header bits 48..80), then the 32
+/// data bytes.
+pub const REQUEST_BITS: usize = 39 + 32 + 256;
+/// log2 of the request FIFO's depth (`REQUEST_CREDITS`), and its pointer
+/// width.
+const REQUEST_DEPTH_LOG2: usize = 5;
+const REQUEST_PTR_BITS: usize = 6;
+
+#[derive(LogicBlock)]
+pub struct TestChip {
+    pub link_clock: Signal<In, Clock>,
+    pub mc_clock: Signal<In, Clock>,
+    /// Asynchronous, active-high: the chip's reset pin.
+    pub reset: Signal<In, Bit>,
+    // Package side of the die-to-die link.
+    pub lanes_in: Signal<In, Bits<WORD_BITS>>,
+    pub lanes_out: Signal<Out, Bits<WORD_BITS>>,
+    pub sb_in: Signal<In, Bit>,
+    pub sb_out: Signal<Out, Bit>,
+    // DFI-style port to the HBM PHY (controller clock).
+    pub dfi_cmd: Signal<Out, Bits<3>>,
+    pub dfi_bank: Signal<Out, BankIdx>,
+    pub dfi_row: Signal<Out, Row>,
+    pub dfi_col: Signal<Out, Col>,
+    pub dfi_wrdata: Signal<Out, Data>,
+    pub dfi_wrmask: Signal<Out, Mask>,
+    pub dfi_rddata_valid: Signal<In, Bit>,
+    pub dfi_rddata: Signal<In, Data>,
+    /// The link's training state (for the bench and a status pin).
+    pub link_state: Signal<Out, Bits<3>>,
+    link_reset: ResetSync,
+    mc_reset: ResetSync,
+    phy: D2dPhy,
+    unpack: TxnUnpack,
+    pack: TxnPack,
+    csr: CsrBlock,
+    memctl: Memctl,
+    requests: AsyncFifo<Bits<REQUEST_BITS>, REQUEST_DEPTH_LOG2, REQUEST_PTR_BITS>,
+    responses: AsyncFifo<Bits<SLOT_BITS>, 3, 4>,
+    counter_sel: HandshakeSync<Bits<4>>,
+    counter_value: HandshakeSync<Bits<32>>,
+    /// Memory requests taken into the request FIFO (mod 2^16).
+    pushed: Reg<Bits<16>>,
+    compact: XorNet<SLOT_BITS, REQUEST_BITS>,
+    level16: XorNet<REQUEST_PTR_BITS, 16>,
+    response_header: XorNet2<8, 8, 16>,
+    response_slot: XorNet2<16, 256, SLOT_BITS>,
+    status_low: XorNet2<3, 2, 16>,
+    link_status: XorNet2<16, LANES, 32>,
+    retrains32: XorNet<16, 32>,
+    bad32: XorNet<16, 32>,
+    op_mem_write: Constant<Bits<8>>,
+    op_read_data: Constant<Bits<8>>,
+    op_write_ack: Constant<Bits<8>>,
+    one16: Constant<Bits<16>>,
+}
+
+impl TestChip {
+    pub fn new(memctl: Memctl) -> Self {
+        assert_eq!(1 << REQUEST_DEPTH_LOG2, REQUEST_CREDITS);
+        let k8 = |v: u8| Constant::new(u64::from(v).into());
+        let place = |inputs, outputs, fields: &[(usize, usize, usize)]| {
+            Gf2Matrix::placement(inputs, outputs, fields)
+        };
+        Self {
+            link_clock: Default::default(),
+            mc_clock: Default::default(),
+            reset: Default::default(),
+            lanes_in: Default::default(),
+            lanes_out: Default::default(),
+            sb_in: Default::default(),
+            sb_out: Default::default(),
+            dfi_cmd: Default::default(),
+            dfi_bank: Default::default(),
+            dfi_row: Default::default(),
+            dfi_col: Default::default(),
+            dfi_wrdata: Default::default(),
+            dfi_wrmask: Default::default(),
+            dfi_rddata_valid: Default::default(),
+            dfi_rddata: Default::default(),
+            link_state: Default::default(),
+            link_reset: Default::default(),
+            mc_reset: Default::default(),
+            phy: D2dPhy::new(Mutation::None),
+            unpack: Default::default(),
+            pack: Default::default(),
+            csr: Default::default(),
+            memctl,
+            requests: AsyncFifo::new(),
+            responses: AsyncFifo::new(),
+            counter_sel: Default::default(),
+            counter_value: Default::default(),
+            pushed: Default::default(),
+            // Opcode, tag, 23 address bits; the mask; the data words 128..384.
+            compact: XorNet::new(place(
+                SLOT_BITS,
+                REQUEST_BITS,
+                &[(0, 0, 39), (48, 39, 32), (128, 71, 256)],
+            )),
+            level16: XorNet::new(place(REQUEST_PTR_BITS, 16, &[(0, 0, REQUEST_PTR_BITS)])),
+            // {tag, opcode}, then the slot: header word and data words.
+            response_header: XorNet2::new(place(16, 16, &[(0, 0, 16)])),
+            response_slot: XorNet2::new(place(272, SLOT_BITS, &[(0, 0, 16), (16, 128, 256)])),
+            // LINK_STATUS: state (0..3), receive lane mode (4..6), lanes good (16..32).
+            status_low: XorNet2::new(place(5, 16, &[(0, 0, 3), (3, 4, 2)])),
+            link_status: XorNet2::new(place(16 + LANES, 32, &[(0, 0, 16), (16, 16, LANES)])),
+            retrains32: XorNet::new(place(16, 32, &[(0, 0, 16)])),
+            bad32: XorNet::new(place(16, 32, &[(0, 0, 16)])),
+            op_mem_write: k8(op::MEM_WRITE),
+            op_read_data: k8(op::READ_DATA),
+            op_write_ack: k8(op::WRITE_ACK),
+            one16: Constant::new(1u64.into()),
+        }
+    }
+}
+
+impl Logic for TestChip {
+    #[hdl_gen]
+    fn update(&mut self) {
+        // Clocks and resets, per domain.
+        self.link_reset.clock.next = self.link_clock.val();
+        self.link_reset.async_reset.next = self.reset.val();
+        self.mc_reset.clock.next = self.mc_clock.val();
+        self.mc_reset.async_reset.next = self.reset.val();
+        self.phy.clock.next = self.link_clock.val();
+        self.unpack.clock.next = self.link_clock.val();
+        self.pack.clock.next = self.link_clock.val();
+        self.csr.clock.next = self.link_clock.val();
+        self.pushed.clock.next = self.link_clock.val();
+        self.requests.wr_clock.next = self.link_clock.val();
+        self.responses.rd_clock.next = self.link_clock.val();
+        self.counter_sel.src_clock.next = self.link_clock.val();
+        self.counter_value.dst_clock.next = self.link_clock.val();
+        self.memctl.clock.next = self.mc_clock.val();
+        self.requests.rd_clock.next = self.mc_clock.val();
+        self.responses.wr_clock.next = self.mc_clock.val();
+        self.counter_sel.dst_clock.next = self.mc_clock.val();
+        self.counter_value.src_clock.next = self.mc_clock.val();
+        self.phy.reset.next = self.link_reset.sync_reset.val();
+        self.unpack.reset.next = self.link_reset.sync_reset.val();
+        self.pack.reset.next = self.link_reset.sync_reset.val();
+        self.csr.reset.next = self.link_reset.sync_reset.val();
+        self.pushed.reset.next = self.link_reset.sync_reset.val();
+        self.requests.wr_reset.next = self.link_reset.sync_reset.val();
+        self.responses.rd_reset.next = self.link_reset.sync_reset.val();
+        self.counter_sel.src_reset.next = self.link_reset.sync_reset.val();
+        self.counter_value.dst_reset.next = self.link_reset.sync_reset.val();
+        self.memctl.reset.next = self.mc_reset.sync_reset.val();
+        self.requests.rd_reset.next = self.mc_reset.sync_reset.val();
+        self.responses.wr_reset.next = self.mc_reset.sync_reset.val();
+        self.counter_sel.dst_reset.next = self.mc_reset.sync_reset.val();
+        self.counter_value.src_reset.next = self.mc_reset.sync_reset.val();
+
+        // The link.
+        self.phy.lanes_in.next = self.lanes_in.val();
+        self.phy.sb_in.next = self.sb_in.val();
+        self.lanes_out.next = self.phy.lanes_out.val();
+        self.sb_out.next = self.phy.sb_out.val();
+        self.link_state.next = self.phy.state.val();
+
+        // Requests in: memory ones to the controller's domain, register
+        // ones to the register block.
+        self.unpack.rx_valid.next = self.phy.rx_valid.val();
+        self.unpack.rx_first.next = self.phy.rx_first.val();
+        self.unpack.rx_word.next = self.phy.rx_word.val();
+        self.compact.a.next = self.unpack.slot.val();
+        self.requests.push.next = self.unpack.mem_valid.val();
+        self.requests.data_in.next = self.compact.y.val();
+        self.pushed.d.next = self.pushed.q.val();
+        if self.unpack.mem_valid.val() {
+            self.pushed.d.next = self.pushed.q.val() + self.one16.val();
+        }
+        self.csr.req_valid.next = self.unpack.csr_valid.val();
+        self.csr.req_header.next = self.unpack.slot.val().get_bits::<128>(0);
+
+        // The controller.
+        self.memctl.req_valid.next = !self.requests.empty.val();
+        self.requests.pop.next = !self.requests.empty.val() & self.memctl.req_ready.val();
+        self.memctl.req_write.next =
+            self.requests.data_out.val().get_bits::<8>(0) == self.op_mem_write.val();
+        self.memctl.req_id.next = self.requests.data_out.val().get_bits::<8>(8);
+        self.memctl.req_addr.next = self.requests.data_out.val().get_bits::<23>(16);
+        self.memctl.req_mask.next = self.requests.data_out.val().get_bits::<32>(39);
+        self.memctl.req_data.next = self.requests.data_out.val().get_bits::<256>(71);
+        self.dfi_cmd.next = self.memctl.dfi_cmd.val();
+        self.dfi_bank.next = self.memctl.dfi_bank.val();
+        self.dfi_row.next = self.memctl.dfi_row.val();
+        self.dfi_col.next = self.memctl.dfi_col.val();
+        self.dfi_wrdata.next = self.memctl.dfi_wrdata.val();
+        self.dfi_wrmask.next = self.memctl.dfi_wrmask.val();
+        self.memctl.dfi_rddata_valid.next = self.dfi_rddata_valid.val();
+        self.memctl.dfi_rddata.next = self.dfi_rddata.val();
+
+        // Responses out, as slots.
+        self.response_header.a.next = self.op_read_data.val();
+        if self.memctl.rsp_write.val() {
+            self.response_header.a.next = self.op_write_ack.val();
+        }
+        self.response_header.b.next = self.memctl.rsp_id.val();
+        self.response_slot.a.next = self.response_header.y.val();
+        self.response_slot.b.next = self.memctl.rsp_data.val();
+        self.responses.push.next = self.memctl.rsp_valid.val() & !self.responses.full.val();
+        self.responses.data_in.next = self.response_slot.y.val();
+        self.memctl.rsp_ready.next = !self.responses.full.val();
+        self.pack.mem_valid.next = !self.responses.empty.val();
+        self.pack.mem_slot.next = self.responses.data_out.val();
+        self.responses.pop.next = self.pack.mem_pop.val();
+        self.pack.csr_valid.next = self.csr.rsp_valid.val();
+        self.pack.csr_header.next = self.csr.rsp_header.val();
+        self.csr.rsp_pop.next = self.pack.csr_pop.val();
+        // Credits: requests the controller's domain has taken, as the link
+        // side knows it.
+        self.level16.a.next = self.requests.wr_level.val();
+        self.pack.credits.next = self.pushed.q.val() - self.level16.y.val();
+        self.phy.tx_valid.next = self.pack.tx_valid.val();
+        self.phy.tx_word.next = self.pack.tx_word.val();
+        self.pack.tx_ready.next = self.phy.tx_ready.val();
+
+        // Registers: link status here, controller counters across.
+        self.status_low.a.next = self.phy.state.val();
+        self.status_low.b.next = self.phy.rx_mode.val();
+        self.link_status.a.next = self.status_low.y.val();
+        self.link_status.b.next = self.phy.lanes_good.val();
+        self.csr.link_status.next = self.link_status.y.val();
+        self.csr.crc_errors.next = self.phy.crc_errors.val();
+        self.csr.replays.next = self.phy.replays.val();
+        self.retrains32.a.next = self.phy.retrains.val();
+        self.csr.retrains.next = self.retrains32.y.val();
+        self.bad32.a.next = self.unpack.bad_slots.val();
+        self.csr.bad_slots.next = self.bad32.y.val();
+        self.counter_sel.send.next = self.csr.mc_request.val();
+        self.counter_sel.data_in.next = self.csr.mc_sel.val();
+        self.memctl.cnt_sel.next = self.counter_sel.data_out.val();
+        self.counter_value.send.next = self.counter_sel.valid.val();
+        self.counter_value.data_in.next = self.memctl.cnt_value.val();
+        self.csr.mc_valid.next = self.counter_value.valid.val();
+        self.csr.mc_value.next = self.counter_value.data_out.val();
+    }
+}
