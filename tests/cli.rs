@@ -252,6 +252,55 @@ fn sim_memctl_rejects_bad_arguments() {
 }
 
 #[test]
+fn sim_testchip_runs_end_to_end_and_refuses_bad_arguments() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vcd = dir.path().join("chip.vcd");
+    let o = kaizen(&[
+        "sim",
+        "testchip",
+        "--pattern",
+        "mixed",
+        "--requests",
+        "300",
+        "--ber",
+        "1e-6",
+        "--dead-lanes",
+        "3",
+        "--clock-ratio",
+        "1.5",
+        "--vcd",
+        vcd.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("requests answered                300 of 300 (lost 0"),
+        "{out}"
+    );
+    assert!(
+        out.contains("lanes good 0xfff7"),
+        "lane 3 reported broken: {out}"
+    );
+    let trace = std::fs::read_to_string(&vcd).expect("VCD written");
+    assert!(
+        trace.contains("link_clock") && trace.contains("mc_clock"),
+        "both clocks traced"
+    );
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--pattern", "zigzag"], "unknown pattern"),
+        (vec!["--requests", "0"], "--requests"),
+        (vec!["--ber", "2"], "--ber"),
+        (vec!["--clock-ratio", "0"], "--clock-ratio"),
+        (vec!["--skew", "99"], "--skew 99"),
+        (vec!["--dead-lanes", "99"], "99"),
+        (vec!["--lane-dies", "5@x"], "LANE@CLOCK"),
+    ];
+    for (args, want) in cases {
+        assert_refused(&["sim", "testchip"], &args, want);
+    }
+}
+
+#[test]
 fn sim_memctl_on_a_geometry_the_rtl_lacks_needs_reference_only() {
     let dir = tempfile::tempdir().unwrap();
     let preset = dir.path().join("big.toml");

@@ -10,6 +10,7 @@ mod lint;
 mod memctl;
 mod regress;
 mod sim;
+mod testchip;
 mod tools;
 
 use anyhow::bail;

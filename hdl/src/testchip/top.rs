@@ -33,8 +33,8 @@ use rust_hdl::prelude::*;
 pub const REQUEST_BITS: usize = 39 + 32 + 256;
 /// log2 of the request FIFO's depth (`REQUEST_CREDITS`), and its pointer
 /// width.
-const REQUEST_DEPTH_LOG2: usize = 5;
-const REQUEST_PTR_BITS: usize = 6;
+const REQUEST_DEPTH_LOG2: usize = 6;
+const REQUEST_PTR_BITS: usize = 7;
 
 #[derive(LogicBlock)]
 pub struct TestChip {

@@ -72,7 +72,7 @@ pub mod op {
 
 /// Memory requests the host may have sent beyond the credits returned: the
 /// depth of the chip's request buffer.
-pub const REQUEST_CREDITS: u32 = 32;
+pub const REQUEST_CREDITS: u32 = 64;
 /// Register requests the host may have outstanding.
 pub const CSR_CREDITS: u32 = 4;
 /// Memory addresses are 32-byte bursts, 23 bits of them.

@@ -179,7 +179,7 @@ pub fn payload(seed: u64, i: u64) -> [u8; PAYLOAD_BYTES] {
 }
 
 /// User word `w` (0..16) of a payload: 16 bytes, the last word 8.
-fn user_word(p: &[u8; PAYLOAD_BYTES], w: usize) -> [u64; 2] {
+pub(crate) fn user_word(p: &[u8; PAYLOAD_BYTES], w: usize) -> [u64; 2] {
     let mut b = [0u8; 16];
     let start = 16 * w;
     let end = (start + 16).min(PAYLOAD_BYTES);
@@ -190,7 +190,7 @@ fn user_word(p: &[u8; PAYLOAD_BYTES], w: usize) -> [u64; 2] {
     ]
 }
 
-fn word_bytes(w: &[u64]) -> [u8; 16] {
+pub(crate) fn word_bytes(w: &[u64]) -> [u8; 16] {
     let mut b = [0u8; 16];
     b[..8].copy_from_slice(&w[0].to_le_bytes());
     b[8..].copy_from_slice(&w[1].to_le_bytes());

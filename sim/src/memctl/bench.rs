@@ -94,16 +94,55 @@ struct Ports {
     rsp_write: PortId,
     rsp_id: PortId,
     rsp_data: PortId,
-    dfi_cmd: PortId,
-    dfi_bank: PortId,
-    dfi_row: PortId,
-    dfi_col: PortId,
-    dfi_wrdata: PortId,
-    dfi_wrmask: PortId,
-    dfi_rddata_valid: PortId,
-    dfi_rddata: PortId,
+    dfi: DfiPorts,
     cnt_sel: PortId,
     cnt_value: PortId,
+}
+
+/// The controller's DFI-style port, on the controller or on a block that
+/// contains it (the test chip).
+pub struct DfiPorts {
+    cmd: PortId,
+    bank: PortId,
+    row: PortId,
+    col: PortId,
+    wrdata: PortId,
+    wrmask: PortId,
+    rddata_valid: PortId,
+    rddata: PortId,
+}
+
+impl DfiPorts {
+    pub fn find<S: Simulator>(b: &Bench<S>) -> Result<Self, String> {
+        let p = |n: &str| b.port(n).map_err(|e| e.to_string());
+        Ok(Self {
+            cmd: p("dfi_cmd")?,
+            bank: p("dfi_bank")?,
+            row: p("dfi_row")?,
+            col: p("dfi_col")?,
+            wrdata: p("dfi_wrdata")?,
+            wrmask: p("dfi_wrmask")?,
+            rddata_valid: p("dfi_rddata_valid")?,
+            rddata: p("dfi_rddata")?,
+        })
+    }
+
+    /// The command on the port this cycle, as a device command.
+    pub fn command<S: Simulator>(
+        &self,
+        b: &mut Bench<S>,
+        bytes: usize,
+    ) -> Result<Option<Cmd>, String> {
+        decode(b, self, bytes)
+    }
+
+    /// Puts the device's read data for this cycle (if any) on the port.
+    pub fn return_data<S: Simulator>(&self, b: &mut Bench<S>, data: Option<&[u8]>) {
+        b.set_id(self.rddata_valid, u64::from(data.is_some()));
+        if let Some(d) = data {
+            b.set_wide(self.rddata, &bytes_to_words(d));
+        }
+    }
 }
 
 impl Ports {
@@ -122,21 +161,14 @@ impl Ports {
             rsp_write: p("rsp_write")?,
             rsp_id: p("rsp_id")?,
             rsp_data: p("rsp_data")?,
-            dfi_cmd: p("dfi_cmd")?,
-            dfi_bank: p("dfi_bank")?,
-            dfi_row: p("dfi_row")?,
-            dfi_col: p("dfi_col")?,
-            dfi_wrdata: p("dfi_wrdata")?,
-            dfi_wrmask: p("dfi_wrmask")?,
-            dfi_rddata_valid: p("dfi_rddata_valid")?,
-            dfi_rddata: p("dfi_rddata")?,
+            dfi: DfiPorts::find(b)?,
             cnt_sel: p("cnt_sel")?,
             cnt_value: p("cnt_value")?,
         })
     }
 }
 
-fn bytes_to_words(bytes: &[u8]) -> Vec<u64> {
+pub fn bytes_to_words(bytes: &[u8]) -> Vec<u64> {
     bytes
         .chunks(8)
         .map(|c| {
@@ -147,7 +179,7 @@ fn bytes_to_words(bytes: &[u8]) -> Vec<u64> {
         .collect()
 }
 
-fn words_to_bytes(words: &[u64], n: usize) -> Vec<u8> {
+pub fn words_to_bytes(words: &[u64], n: usize) -> Vec<u8> {
     (0..n)
         .map(|i| (words[i / 8] >> (8 * (i % 8))) as u8)
         .collect()
@@ -162,19 +194,23 @@ fn bank_from_dfi(index: u64) -> Bank {
 }
 
 /// The DFI command of this cycle as a device command.
-fn decode<S: Simulator>(b: &mut Bench<S>, p: &Ports, bytes: usize) -> Result<Option<Cmd>, String> {
-    let op = b.get_id(p.dfi_cmd);
-    let bank = bank_from_dfi(b.get_id(p.dfi_bank));
-    let row = b.get_id(p.dfi_row) as u32;
-    let col = b.get_id(p.dfi_col) as u32;
+fn decode<S: Simulator>(
+    b: &mut Bench<S>,
+    p: &DfiPorts,
+    bytes: usize,
+) -> Result<Option<Cmd>, String> {
+    let op = b.get_id(p.cmd);
+    let bank = bank_from_dfi(b.get_id(p.bank));
+    let row = b.get_id(p.row) as u32;
+    let col = b.get_id(p.col) as u32;
     Ok(match op {
         CMD_NOP => None,
         CMD_ACT => Some(Cmd::Act { bank, row }),
         CMD_PRE => Some(Cmd::Pre { bank }),
         CMD_RD => Some(Cmd::Rd { bank, col }),
         CMD_WR => {
-            let data = words_to_bytes(&b.get_wide(p.dfi_wrdata), bytes);
-            let m = b.get_id(p.dfi_wrmask);
+            let data = words_to_bytes(&b.get_wide(p.wrdata), bytes);
+            let m = b.get_id(p.wrmask);
             let mask = (0..bytes).map(|i| (m >> i) & 1 == 1).collect();
             Some(Cmd::Wr {
                 bank,
@@ -254,18 +290,15 @@ pub fn run<S: Simulator>(
         }
         let ready = rng.gen::<f64>() >= opt.backpressure;
         bench.set_id(ports.rsp_ready, u64::from(ready));
-        bench.set_id(ports.dfi_rddata_valid, 0);
+        ports.dfi.return_data(bench, None);
         sim(bench.eval())?;
 
         // The device takes this cycle's command; read data due now goes
         // back on the DFI in the same cycle.
-        let cmd = decode(bench, &ports, bytes)?;
+        let cmd = ports.dfi.command(bench, bytes)?;
         let (data, v) = dev.clock(cmd.clone());
         violations.extend(v);
-        if let Some(d) = &data {
-            bench.set_id(ports.dfi_rddata_valid, 1);
-            bench.set_wide(ports.dfi_rddata, &bytes_to_words(d));
-        }
+        ports.dfi.return_data(bench, data.as_deref());
         if now > 0 && now.is_multiple_of(u64::from(t.trefi)) && cfg.refresh == RefreshMode::AllBank
         {
             owed += 1;

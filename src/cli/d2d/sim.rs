@@ -45,7 +45,7 @@ pub struct D2dArgs {
     reference_only: bool,
 }
 
-fn parse_death(s: &str) -> anyhow::Result<(usize, u64)> {
+pub(crate) fn parse_death(s: &str) -> anyhow::Result<(usize, u64)> {
     let bad = || anyhow::anyhow!("--lane-dies {s}: expected LANE@CLOCK, e.g. 5@20000");
     let (l, c) = s.split_once('@').ok_or_else(bad)?;
     Ok((

@@ -1,0 +1,3 @@
+//! The test chip's sub-commands.
+
+pub mod sim;

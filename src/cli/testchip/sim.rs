@@ -1,0 +1,170 @@
+//! `kaizen sim testchip`: the partner die reaches HBM memory through the
+//! test chip, end to end (host model, die A's PHY, the channel model, the
+//! chip's RTL with its two clocks, the HBM device model).
+
+use anyhow::bail;
+use clap::Args;
+use kaizen_hdl::d2d::params::LinkParams;
+use kaizen_hdl::d2d::protocol;
+use kaizen_hdl::testchip::transaction::{DATA_BYTES, SLOTS};
+use kaizen_sim::d2d::bench::PhyConfig;
+use kaizen_sim::models::traffic::Pattern;
+use kaizen_sim::testchip::bench::{run, ChipConfig};
+use rand::{Rng, SeedableRng};
+use std::path::PathBuf;
+
+const LINK_PERIOD_PS: u64 = 500;
+
+#[derive(Args)]
+pub struct TestchipArgs {
+    /// seq-read, seq-write, random, mixed (2 reads : 1 write) or stride.
+    #[arg(long, default_value = "seq-read")]
+    pattern: String,
+    #[arg(long, default_value_t = 2000)]
+    requests: usize,
+    /// Random bit-error rate per bit on the package, both directions.
+    #[arg(long, default_value_t = 0.0)]
+    ber: f64,
+    /// Largest per-lane skew, in link clocks (each lane gets 0..=K).
+    #[arg(long, default_value_t = 0)]
+    skew: usize,
+    /// Lanes broken from power-up, e.g. 3 (the link degrades to a healthy half).
+    #[arg(long, value_delimiter = ',')]
+    dead_lanes: Vec<usize>,
+    /// A lane that dies in traffic (partner to chip), LANE@CLOCK, e.g. 5@20000.
+    #[arg(long)]
+    lane_dies: Vec<String>,
+    /// Link clock over controller clock (2.0 GHz link; 1.25 puts the
+    /// controller at 1.6 GHz, the HBM3-6400 CK).
+    #[arg(long, default_value_t = 1.25)]
+    clock_ratio: f64,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write a VCD trace of the chip (both clocks).
+    #[arg(long)]
+    vcd: Option<PathBuf>,
+}
+
+pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
+    let pattern = Pattern::parse(&a.pattern).map_err(anyhow::Error::msg)?;
+    if a.requests == 0 {
+        bail!("--requests must be at least 1");
+    }
+    if !(0.0..=1.0).contains(&a.ber) {
+        bail!("--ber {} must be within 0 ..= 1", a.ber);
+    }
+    if !(0.25..=8.0).contains(&a.clock_ratio) {
+        bail!("--clock-ratio {} must be within 0.25 ..= 8", a.clock_ratio);
+    }
+    if a.skew > protocol::MAX_SKEW {
+        bail!(
+            "--skew {} is beyond what the PHY's training and deskew cover ({} clocks)",
+            a.skew,
+            protocol::MAX_SKEW
+        );
+    }
+    let params = LinkParams::for_lanes(protocol::LANES).map_err(anyhow::Error::msg)?;
+    params.repair(&a.dead_lanes).map_err(anyhow::Error::msg)?;
+    let deaths = a
+        .lane_dies
+        .iter()
+        .map(|s| crate::cli::d2d::sim::parse_death(s))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    if let Some((l, _)) = deaths.iter().find(|(l, _)| *l >= protocol::LANES) {
+        bail!(
+            "--lane-dies: lane {l} does not exist (lanes 0..{})",
+            protocol::LANES - 1
+        );
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(a.seed);
+    let skew = (0..protocol::LANES)
+        .map(|_| rng.gen_range(0..=a.skew))
+        .collect();
+    let mc_period_ps = (LINK_PERIOD_PS as f64 * a.clock_ratio).round() as u64;
+    let cfg = ChipConfig {
+        link: PhyConfig {
+            ber: a.ber,
+            skew,
+            broken: a.dead_lanes.clone(),
+            deaths,
+            ..PhyConfig::new(0, a.seed)
+        },
+        mc_period_ps,
+        vcd: a.vcd.clone(),
+        ..ChipConfig::new(pattern, a.requests, a.seed)
+    };
+    println!(
+        "test chip: {} x {}, BER {}, skew up to {} clocks, broken lanes [{}], link 2.00 GHz, controller {:.3} GHz, seed {}",
+        a.requests,
+        a.pattern,
+        a.ber,
+        a.skew,
+        a.dead_lanes.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(","),
+        1000.0 / mc_period_ps as f64,
+        a.seed
+    );
+    let r = run(&cfg).map_err(anyhow::Error::msg)?;
+    // Read data the link can carry chip to host: five bursts per flit,
+    // a flit every 16 link clocks (32 on a degraded link).
+    let flit_clocks = if a.dead_lanes.is_empty() { 16.0 } else { 32.0 };
+    let bound = (SLOTS * DATA_BYTES) as f64 / (flit_clocks * LINK_PERIOD_PS as f64 * 1e-3);
+    let reg = |n: &str| r.registers.get(n).copied().unwrap_or(0);
+    let status = reg("LINK_STATUS");
+    println!(
+        "requests answered                {} of {} (lost 0, wrong data 0: checked)",
+        r.requests, r.requests
+    );
+    println!("timing violations at the device  0 (every command checked)");
+    println!(
+        "training                         {} link clocks",
+        r.training_clocks
+    );
+    println!(
+        "read bandwidth                   {:.2} GB/s  ({:.1} % of the link's {:.1} GB/s for reads in this format)",
+        r.read_gbps,
+        100.0 * r.read_gbps / bound,
+        bound
+    );
+    println!("all data moved                   {:.2} GB/s", r.total_gbps);
+    let share =
+        |slots: u64, flits: u64| 100.0 * slots as f64 / (SLOTS as u64 * flits.max(1)) as f64;
+    println!(
+        "flits                            {} to the chip ({:.1} % of slots filled), {} from it ({:.1} %)",
+        r.flits_to_chip,
+        share(r.slots_to_chip, r.flits_to_chip),
+        r.flits_from_chip,
+        share(r.slots_from_chip, r.flits_from_chip)
+    );
+    println!(
+        "latency, host request to response  mean {:.1} ns, p99 {:.1} ns",
+        r.mean_latency_ns, r.p99_latency_ns
+    );
+    println!(
+        "link (registers, read over the link)  state {}, lanes good {:#06x}, CRC errors {}, replays {}, retrains {}, bad slots {}",
+        protocol::state::name(u64::from(status & 7)),
+        status >> 16,
+        reg("LINK_CRC_ERRORS"),
+        reg("LINK_REPLAYS"),
+        reg("LINK_RETRAINS"),
+        reg("BAD_SLOTS")
+    );
+    println!(
+        "controller (registers)           reads {}, writes {}, activates {}, row hits {}, refreshes {} (device saw {} RD, {} WR, {} ACT)",
+        reg("MC_READS"),
+        reg("MC_WRITES"),
+        reg("MC_ACTIVATES"),
+        reg("MC_ROW_HITS"),
+        reg("MC_REFRESHES"),
+        r.device_reads,
+        r.device_writes,
+        r.device_activates
+    );
+    println!(
+        "simulated                        {} link clocks, {} controller clocks, {:.0} link clocks/s",
+        r.link_clocks, r.mc_clocks, r.cycles_per_second
+    );
+    if let Some(v) = &a.vcd {
+        println!("VCD: {}", v.display());
+    }
+    Ok(())
+}
