@@ -11,8 +11,8 @@ set_clock_groups -asynchronous -group {wr} -group {rd}
 set_clock_uncertainty 25 [get_clocks {wr rd}]
 set_input_delay 100 -clock wr [get_ports {push data_in}]
 set_input_delay 125 -clock rd [get_ports {pop}]
-set_output_delay 100 -clock wr [get_ports {full}]
-set_output_delay 125 -clock rd [get_ports {data_out empty}]
+set_output_delay 100 -clock wr [get_ports {full wr_level}]
+set_output_delay 125 -clock rd [get_ports {data_out empty rd_level}]
 # Asynchronous resets: each released by its own domain's ResetSync.
 set_false_path -from [get_ports {wr_reset rd_reset}]
 set_load 0.002 [all_outputs]

@@ -161,27 +161,33 @@ fn lint_is_clean_on_every_block() {
     );
 }
 
-#[test]
-fn lint_catches_a_warning_and_an_initial_block() {
+/// Emits `block`, replaces `from` with `to` in its Verilog, and returns
+/// what a failing `kaizen lint` printed.
+fn lint_broken(block: &str, from: &str, to: &str) -> String {
     let d = tempfile::tempdir().unwrap();
     assert!(
-        kaizen(&["emit", "fifo", "--out", d.path().to_str().unwrap()])
+        kaizen(&["emit", block, "--out", d.path().to_str().unwrap()])
             .status
             .success()
     );
-    let path = d.path().join("kaizen_fifo.v");
+    let path = d.path().join(format!("kaizen_{block}.v"));
     let v = std::fs::read_to_string(&path).unwrap();
-    // An unused wire (Verilator UNUSEDSIGNAL) and an initial block.
-    let broken = v.replacen(
-        "    // Local signals",
-        "    wire spare;\n    initial begin end\n    // Local signals",
-        1,
-    );
+    let broken = v.replacen(from, to, 1);
     assert_ne!(v, broken);
     std::fs::write(&path, broken).unwrap();
     let o = kaizen(&["lint", "--dir", d.path().to_str().unwrap()]);
     assert!(!o.status.success());
-    let out = String::from_utf8_lossy(&o.stdout);
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn lint_catches_a_warning_and_an_initial_block() {
+    // An unused wire (Verilator UNUSEDSIGNAL) and an initial block.
+    let out = lint_broken(
+        "fifo",
+        "    // Local signals",
+        "    wire spare;\n    initial begin end\n    // Local signals",
+    );
     assert!(
         out.contains("UNUSED") && out.contains("`initial` block"),
         "{out}"
@@ -190,26 +196,13 @@ fn lint_catches_a_warning_and_an_initial_block() {
 
 #[test]
 fn lint_catches_an_unsynchronised_clock_crossing() {
-    let d = tempfile::tempdir().unwrap();
-    assert!(
-        kaizen(&["emit", "async_fifo", "--out", d.path().to_str().unwrap()])
-            .status
-            .success()
-    );
-    let path = d.path().join("kaizen_async_fifo.v");
-    let v = std::fs::read_to_string(&path).unwrap();
     // The read side compares against the raw write pointer, skipping its
     // synchroniser (Verilator only notices the synchroniser is now unused).
-    let broken = v.replacen(
+    let out = lint_broken(
+        "async_fifo",
         "is_empty = rd_gray$q == wr_gray_in_rd$q;",
         "is_empty = rd_gray$q == wr_gray$q;",
-        1,
     );
-    assert_ne!(v, broken);
-    std::fs::write(&path, broken).unwrap();
-    let o = kaizen(&["lint", "--dir", d.path().to_str().unwrap()]);
-    assert!(!o.status.success());
-    let out = String::from_utf8_lossy(&o.stdout);
     assert!(
         out.contains(
             "cdc: `rd_binary` (clock rd_clock) samples clock wr_clock without a synchroniser"

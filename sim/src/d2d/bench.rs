@@ -231,26 +231,26 @@ impl Endpoint {
     }
 }
 
-struct Ports {
-    tx_valid: PortId,
-    tx_word: PortId,
-    tx_ready: PortId,
-    rx_valid: PortId,
-    rx_first: PortId,
-    rx_word: PortId,
-    lanes_out: PortId,
-    lanes_in: PortId,
-    sb_out: PortId,
-    sb_in: PortId,
-    state: PortId,
-    lanes_good: PortId,
-    lanes: LaneReport,
-    rx_verdict: PortId,
-    rx_crc_ok: PortId,
+pub(crate) struct Ports {
+    pub(crate) tx_valid: PortId,
+    pub(crate) tx_word: PortId,
+    pub(crate) tx_ready: PortId,
+    pub(crate) rx_valid: PortId,
+    pub(crate) rx_first: PortId,
+    pub(crate) rx_word: PortId,
+    pub(crate) lanes_out: PortId,
+    pub(crate) lanes_in: PortId,
+    pub(crate) sb_out: PortId,
+    pub(crate) sb_in: PortId,
+    pub(crate) state: PortId,
+    pub(crate) lanes_good: PortId,
+    pub(crate) lanes: LaneReport,
+    pub(crate) rx_verdict: PortId,
+    pub(crate) rx_crc_ok: PortId,
 }
 
 /// What training decided, as each package reports it.
-enum LaneReport {
+pub(crate) enum LaneReport {
     /// Standard package: the lane modes of the transmitter and receiver.
     Modes { tx: PortId, rx: PortId },
     /// Advanced package: the partner's good-lane map the transmitter uses.
@@ -287,7 +287,7 @@ impl Ports {
 }
 
 impl Ports {
-    fn of<S: Simulator>(b: &Bench<S>) -> Result<Self, String> {
+    pub(crate) fn of<S: Simulator>(b: &Bench<S>) -> Result<Self, String> {
         let p = |n: &str| b.port(n).map_err(|e| e.to_string());
         Ok(Self {
             tx_valid: p("tx_valid")?,

@@ -16,8 +16,8 @@
 //! link, against what the device and the channel saw.
 
 use super::host::Host;
-use crate::bench::{Bench, ClockSpec, PortId, Simulator};
-use crate::d2d::bench::{user_word, verilator_phy, word_bytes, PhyConfig};
+use crate::bench::{Bench, ClockSpec, Simulator};
+use crate::d2d::bench::{user_word, verilator_phy, word_bytes, PhyConfig, Ports};
 use crate::memctl::bench::DfiPorts;
 use crate::models::channel::{Channel, ChannelConfig};
 use crate::models::hbm::{Bank, Cmd, HbmDevice};
@@ -111,39 +111,6 @@ pub struct ChipReport {
     pub slots_from_chip: u64,
 }
 
-struct DieA {
-    tx_valid: PortId,
-    tx_word: PortId,
-    tx_ready: PortId,
-    rx_valid: PortId,
-    rx_first: PortId,
-    rx_word: PortId,
-    lanes_in: PortId,
-    lanes_out: PortId,
-    sb_in: PortId,
-    sb_out: PortId,
-    state: PortId,
-}
-
-impl DieA {
-    fn of<S: Simulator>(b: &Bench<S>) -> Result<Self, String> {
-        let p = |n: &str| b.port(n).map_err(|e| e.to_string());
-        Ok(Self {
-            tx_valid: p("tx_valid")?,
-            tx_word: p("tx_word")?,
-            tx_ready: p("tx_ready")?,
-            rx_valid: p("rx_valid")?,
-            rx_first: p("rx_first")?,
-            rx_word: p("rx_word")?,
-            lanes_in: p("lanes_in")?,
-            lanes_out: p("lanes_out")?,
-            sb_in: p("sb_in")?,
-            sb_out: p("sb_out")?,
-            state: p("state")?,
-        })
-    }
-}
-
 /// The chip on Verilator under the edge scheduler (built once, cached).
 pub fn verilator_chip(cfg: &ChipConfig) -> Result<Bench<VerilatorModel>, String> {
     let e = catalog::emit_testchip()?;
@@ -225,7 +192,7 @@ pub fn run_on<S: Simulator, T: Simulator>(
     let delay = cfg.link.sideband_delay;
     let mut sb_to_chip: VecDeque<bool> = std::iter::repeat_n(true, delay).collect();
     let mut sb_to_a: VecDeque<bool> = std::iter::repeat_n(true, delay).collect();
-    let pa = DieA::of(a)?;
+    let pa = Ports::of(a)?;
     let dfi = DfiPorts::find(chip)?;
     let port = |b: &Bench<S>, n: &str| b.port(n).map_err(|e| e.to_string());
     let (chip_lanes_in, chip_lanes_out) = (port(chip, "lanes_in")?, port(chip, "lanes_out")?);

@@ -21,20 +21,10 @@ pub struct D2dArgs {
     /// 4 spare lanes, broken lanes remapped onto them).
     #[arg(long, default_value_t = 16)]
     lanes: usize,
-    /// Random bit-error rate per bit.
-    #[arg(long, default_value_t = 0.0)]
-    ber: f64,
     #[arg(long, default_value_t = 10_000)]
     flits: u64,
-    /// Largest per-lane skew, in core clocks (each lane gets 0..=K).
-    #[arg(long, default_value_t = 0)]
-    skew: usize,
-    /// Lanes broken from power-up, e.g. 3,7.
-    #[arg(long, value_delimiter = ',')]
-    dead_lanes: Vec<usize>,
-    /// A lane that dies in traffic, LANE@CLOCK (RTL run), e.g. 5@20000.
-    #[arg(long)]
-    lane_dies: Vec<String>,
+    #[command(flatten)]
+    channel: ChannelArgs,
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// Write VCD traces of the RTL run: die A to FILE, die B beside it.
@@ -45,7 +35,52 @@ pub struct D2dArgs {
     reference_only: bool,
 }
 
-pub(crate) fn parse_death(s: &str) -> anyhow::Result<(usize, u64)> {
+/// The package between two dies, as `sim d2d` and `sim testchip` take it.
+#[derive(Args)]
+pub struct ChannelArgs {
+    /// Random bit-error rate per bit.
+    #[arg(long, default_value_t = 0.0)]
+    pub ber: f64,
+    /// Largest per-lane skew, in core clocks (each lane gets 0..=K).
+    #[arg(long, default_value_t = 0)]
+    pub skew: usize,
+    /// Lanes broken from power-up, e.g. 3,7.
+    #[arg(long, value_delimiter = ',')]
+    pub dead_lanes: Vec<usize>,
+    /// A lane that dies in traffic (die A to die B), LANE@CLOCK, e.g. 5@20000.
+    #[arg(long)]
+    pub lane_dies: Vec<String>,
+}
+
+impl ChannelArgs {
+    /// Checks the BER and reads `--lane-dies` for a link of `lanes`
+    /// physical lanes.
+    pub fn deaths(&self, lanes: usize) -> anyhow::Result<Vec<(usize, u64)>> {
+        if !(0.0..=1.0).contains(&self.ber) {
+            bail!("--ber {} must be within 0 ..= 1", self.ber);
+        }
+        let deaths = self
+            .lane_dies
+            .iter()
+            .map(|s| parse_death(s))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        if let Some((l, _)) = deaths.iter().find(|(l, _)| *l >= lanes) {
+            bail!(
+                "--lane-dies: lane {l} does not exist (lanes 0..{})",
+                lanes - 1
+            );
+        }
+        Ok(deaths)
+    }
+
+    /// Each lane's skew, 0..=`--skew`, from the seed.
+    pub fn skews(&self, lanes: usize, seed: u64) -> Vec<usize> {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        (0..lanes).map(|_| rng.gen_range(0..=self.skew)).collect()
+    }
+}
+
+fn parse_death(s: &str) -> anyhow::Result<(usize, u64)> {
     let bad = || anyhow::anyhow!("--lane-dies {s}: expected LANE@CLOCK, e.g. 5@20000");
     let (l, c) = s.split_once('@').ok_or_else(bad)?;
     Ok((
@@ -56,36 +91,24 @@ pub(crate) fn parse_death(s: &str) -> anyhow::Result<(usize, u64)> {
 
 pub fn run(a: D2dArgs) -> anyhow::Result<()> {
     let params = LinkParams::for_lanes(a.lanes).map_err(anyhow::Error::msg)?;
-    if !(0.0..=1.0).contains(&a.ber) {
-        bail!("--ber {} must be within 0 ..= 1", a.ber);
-    }
+    let c = &a.channel;
+    let deaths = c.deaths(params.physical_lanes())?;
     if a.flits == 0 {
         bail!("--flits must be at least 1");
     }
-    let map = params.repair(&a.dead_lanes).map_err(anyhow::Error::msg)?;
-    let deaths = a
-        .lane_dies
-        .iter()
-        .map(|s| parse_death(s))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let map = params.repair(&c.dead_lanes).map_err(anyhow::Error::msg)?;
     let rtl = !a.reference_only;
-    if rtl && a.skew > protocol::MAX_SKEW {
+    if rtl && c.skew > protocol::MAX_SKEW {
         bail!(
             "--skew {} is beyond what the PHY's training and deskew cover ({} clocks)",
-            a.skew,
+            c.skew,
             protocol::MAX_SKEW
         );
     }
-    if !rtl && a.skew > 64 {
+    if !rtl && c.skew > 64 {
         bail!(
             "--skew {} is beyond what the reference deskews (64 clocks)",
-            a.skew
-        );
-    }
-    if let Some((l, _)) = deaths.iter().find(|(l, _)| *l >= params.physical_lanes()) {
-        bail!(
-            "--lane-dies: lane {l} does not exist (lanes 0..{})",
-            params.physical_lanes() - 1
+            c.skew
         );
     }
     if !deaths.is_empty() && !rtl {
@@ -94,16 +117,13 @@ pub fn run(a: D2dArgs) -> anyhow::Result<()> {
     if a.vcd.is_some() && !rtl {
         bail!("--vcd traces the RTL run; drop --reference-only");
     }
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(a.seed);
-    let skew: Vec<usize> = (0..params.physical_lanes())
-        .map(|_| rng.gen_range(0..=a.skew))
-        .collect();
+    let skew = c.skews(params.physical_lanes(), a.seed);
     // The reference and the RTL carry the same payloads.
     let payloads: Vec<Vec<u8>> = (0..a.flits).map(|i| payload(a.seed, i).to_vec()).collect();
     let reference = run_link(
         &LinkConfig {
-            broken: a.dead_lanes.clone(),
-            ber: a.ber,
+            broken: c.dead_lanes.clone(),
+            ber: c.ber,
             skew: skew.clone(),
             seed: a.seed,
             ..LinkConfig::new(params.clone())
@@ -113,9 +133,9 @@ pub fn run(a: D2dArgs) -> anyhow::Result<()> {
     .map_err(anyhow::Error::msg)?;
     let hw = if rtl {
         let cfg = PhyConfig {
-            ber: a.ber,
+            ber: c.ber,
             skew,
-            broken: a.dead_lanes.clone(),
+            broken: c.dead_lanes.clone(),
             deaths,
             vcd: a.vcd.clone(),
             package: params.package,
@@ -129,9 +149,9 @@ pub fn run(a: D2dArgs) -> anyhow::Result<()> {
         "{} flits, {} lanes, BER {}, skew up to {} clocks, broken lanes [{}], seed {}",
         a.flits,
         a.lanes,
-        a.ber,
-        a.skew,
-        a.dead_lanes
+        c.ber,
+        c.skew,
+        c.dead_lanes
             .iter()
             .map(|l| l.to_string())
             .collect::<Vec<_>>()

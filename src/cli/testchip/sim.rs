@@ -2,6 +2,7 @@
 //! test chip, end to end (host model, die A's PHY, the channel model, the
 //! chip's RTL with its two clocks, the HBM device model).
 
+use crate::cli::d2d::sim::ChannelArgs;
 use anyhow::bail;
 use clap::Args;
 use kaizen_hdl::d2d::params::LinkParams;
@@ -10,7 +11,6 @@ use kaizen_hdl::testchip::transaction::{DATA_BYTES, SLOTS};
 use kaizen_sim::d2d::bench::PhyConfig;
 use kaizen_sim::models::traffic::Pattern;
 use kaizen_sim::testchip::bench::{run, ChipConfig};
-use rand::{Rng, SeedableRng};
 use std::path::PathBuf;
 
 const LINK_PERIOD_PS: u64 = 500;
@@ -22,18 +22,9 @@ pub struct TestchipArgs {
     pattern: String,
     #[arg(long, default_value_t = 2000)]
     requests: usize,
-    /// Random bit-error rate per bit on the package, both directions.
-    #[arg(long, default_value_t = 0.0)]
-    ber: f64,
-    /// Largest per-lane skew, in link clocks (each lane gets 0..=K).
-    #[arg(long, default_value_t = 0)]
-    skew: usize,
-    /// Lanes broken from power-up, e.g. 3 (the link degrades to a healthy half).
-    #[arg(long, value_delimiter = ',')]
-    dead_lanes: Vec<usize>,
-    /// A lane that dies in traffic (partner to chip), LANE@CLOCK, e.g. 5@20000.
-    #[arg(long)]
-    lane_dies: Vec<String>,
+    /// The package (die A is the partner die, die B the chip).
+    #[command(flatten)]
+    channel: ChannelArgs,
     /// Link clock over controller clock (2.0 GHz link; 1.25 puts the
     /// controller at 1.6 GHz, the HBM3-6400 CK).
     #[arg(long, default_value_t = 1.25)]
@@ -50,42 +41,27 @@ pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
     if a.requests == 0 {
         bail!("--requests must be at least 1");
     }
-    if !(0.0..=1.0).contains(&a.ber) {
-        bail!("--ber {} must be within 0 ..= 1", a.ber);
-    }
     if !(0.25..=8.0).contains(&a.clock_ratio) {
         bail!("--clock-ratio {} must be within 0.25 ..= 8", a.clock_ratio);
     }
-    if a.skew > protocol::MAX_SKEW {
+    let c = &a.channel;
+    if c.skew > protocol::MAX_SKEW {
         bail!(
             "--skew {} is beyond what the PHY's training and deskew cover ({} clocks)",
-            a.skew,
+            c.skew,
             protocol::MAX_SKEW
         );
     }
     let params = LinkParams::for_lanes(protocol::LANES).map_err(anyhow::Error::msg)?;
-    params.repair(&a.dead_lanes).map_err(anyhow::Error::msg)?;
-    let deaths = a
-        .lane_dies
-        .iter()
-        .map(|s| crate::cli::d2d::sim::parse_death(s))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    if let Some((l, _)) = deaths.iter().find(|(l, _)| *l >= protocol::LANES) {
-        bail!(
-            "--lane-dies: lane {l} does not exist (lanes 0..{})",
-            protocol::LANES - 1
-        );
-    }
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(a.seed);
-    let skew = (0..protocol::LANES)
-        .map(|_| rng.gen_range(0..=a.skew))
-        .collect();
+    params.repair(&c.dead_lanes).map_err(anyhow::Error::msg)?;
+    let deaths = c.deaths(protocol::LANES)?;
+    let skew = c.skews(protocol::LANES, a.seed);
     let mc_period_ps = (LINK_PERIOD_PS as f64 * a.clock_ratio).round() as u64;
     let cfg = ChipConfig {
         link: PhyConfig {
-            ber: a.ber,
+            ber: c.ber,
             skew,
-            broken: a.dead_lanes.clone(),
+            broken: c.dead_lanes.clone(),
             deaths,
             ..PhyConfig::new(0, a.seed)
         },
@@ -97,16 +73,16 @@ pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
         "test chip: {} x {}, BER {}, skew up to {} clocks, broken lanes [{}], link 2.00 GHz, controller {:.3} GHz, seed {}",
         a.requests,
         a.pattern,
-        a.ber,
-        a.skew,
-        a.dead_lanes.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(","),
+        c.ber,
+        c.skew,
+        c.dead_lanes.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(","),
         1000.0 / mc_period_ps as f64,
         a.seed
     );
     let r = run(&cfg).map_err(anyhow::Error::msg)?;
     // Read data the link can carry chip to host: five bursts per flit,
     // a flit every 16 link clocks (32 on a degraded link).
-    let flit_clocks = if a.dead_lanes.is_empty() { 16.0 } else { 32.0 };
+    let flit_clocks = if c.dead_lanes.is_empty() { 16.0 } else { 32.0 };
     let bound = (SLOTS * DATA_BYTES) as f64 / (flit_clocks * LINK_PERIOD_PS as f64 * 1e-3);
     let reg = |n: &str| r.registers.get(n).copied().unwrap_or(0);
     let status = reg("LINK_STATUS");
