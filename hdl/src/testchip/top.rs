@@ -9,7 +9,7 @@
 //! ```
 //!
 //! Each domain releases its reset through its own `ResetSync` from the one
-//! reset pin. Memory requests cross in a 32-deep async FIFO whose free
+//! reset pin. Memory requests cross in a 64-deep async FIFO whose free
 //! entries the transmit side returns to the host as credits (from the
 //! FIFO's write-side level), so the receive side, which cannot stall the
 //! link, never finds it full; responses cross back in an 8-deep one, and the
