@@ -148,3 +148,33 @@ fn registers_are_read_and_written_over_the_link() {
     assert_eq!(r.registers["SCRATCH"], 0x1234_5678);
     assert_eq!(r.registers["MC_WRITES"], 100);
 }
+
+#[test]
+fn differential_rust_hdl_vs_verilator_through_training_and_traffic() {
+    use kaizen_hdl::catalog;
+    use kaizen_hdl::d2d::params::Package;
+    use kaizen_hdl::d2d::protocol::Mutation;
+    use kaizen_sim::bench::{Bench, ClockSpec, Differential};
+    use kaizen_sim::d2d::bench::verilator_phy;
+    use kaizen_sim::rust_hdl_sim::RustHdlSim;
+    use kaizen_sim::testchip::bench::run_on;
+    use kaizen_sim::verilator::VerilatorModel;
+    // rust-hdl walks a block this size recursively: a thread with room.
+    std::thread::Builder::new()
+        .stack_size(512 << 20)
+        .spawn(|| {
+            let cfg = ChipConfig::new(Pattern::Mixed, 40, 11);
+            let v = VerilatorModel::new(&catalog::emit_testchip().unwrap()).unwrap();
+            let r = RustHdlSim::new(catalog::testchip().unwrap()).unwrap();
+            let clocks = [
+                ClockSpec::new("link_clock", cfg.link_period_ps, 0),
+                ClockSpec::new("mc_clock", cfg.mc_period_ps, cfg.mc_phase_ps),
+            ];
+            let mut chip = Bench::with_clocks(Differential::new(v, r).unwrap(), &clocks).unwrap();
+            let mut a = verilator_phy(Package::Standard, Mutation::None).unwrap();
+            run_on(&mut chip, &mut a, &cfg).unwrap_or_else(|e| panic!("{e}"));
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
