@@ -11,17 +11,11 @@ use kaizen_hdl::memctl::controller::CounterSel;
 use kaizen_hdl::testchip::registers::{markdown, CsrBlock, Source, REGISTERS};
 use kaizen_hdl::testchip::transaction::{Message, CSR_CREDITS, SLOT_BYTES};
 use kaizen_sim::bench::{Bench, Simulator};
+use kaizen_sim::memctl::bench::bytes_to_words;
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{HashMap, VecDeque};
-
-fn words_of(bytes: &[u8]) -> Vec<u64> {
-    bytes
-        .chunks(8)
-        .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
-        .collect()
-}
 
 const INPUTS: [&str; 5] = [
     "link_status",
@@ -120,7 +114,7 @@ fn case<S: Simulator>(b: &mut Bench<S>, requests: usize, seed: u64) -> Result<()
         let send = sent < requests && outstanding.len() < CSR_CREDITS as usize && rng.gen_bool(0.5);
         let m = request(&mut rng);
         b.set_id(req_valid, u64::from(send));
-        b.set_wide(req_header, &words_of(&m.encode()[..16]));
+        b.set_wide(req_header, &bytes_to_words(&m.encode()[..16]));
         let pop = rng.gen_bool(0.6);
         b.set_id(rsp_pop, 0);
         match mc_pending {

@@ -13,24 +13,15 @@ use kaizen_hdl::testchip::transaction::{
 };
 use kaizen_hdl::testchip::unpack::TxnUnpack;
 use kaizen_sim::bench::{Bench, Simulator};
+use kaizen_sim::memctl::bench::{bytes_to_words, words_to_bytes};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
 
-fn words_of(bytes: &[u8]) -> Vec<u64> {
-    bytes
-        .chunks(8)
-        .map(|c| {
-            let mut b = [0u8; 8];
-            b[..c.len()].copy_from_slice(c);
-            u64::from_le_bytes(b)
-        })
-        .collect()
-}
-
+/// All the bytes of `words`.
 fn bytes_of(words: &[u64]) -> Vec<u8> {
-    words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    words_to_bytes(words, 8 * words.len())
 }
 
 fn data(rng: &mut ChaCha8Rng) -> [u8; DATA_BYTES] {
@@ -146,7 +137,7 @@ fn unpack_case<S: Simulator>(b: &mut Bench<S>, flits: usize, seed: u64) -> Resul
             b.set_id(first, u64::from(w == 0));
             b.set_wide(
                 word,
-                &words_of(&padded[w * WORD_BYTES..(w + 1) * WORD_BYTES]),
+                &bytes_to_words(&padded[w * WORD_BYTES..(w + 1) * WORD_BYTES]),
             );
             check(b, clock)?;
             clock += 1;
@@ -239,12 +230,12 @@ fn pack_case<S: Simulator>(b: &mut Bench<S>, clocks: u64, seed: u64) -> Result<u
         b.set_id(mv, u64::from(!mem_q.is_empty()));
         b.set_wide(
             ms,
-            &words_of(&mem_q.front().map_or([0; SLOT_BYTES], Message::encode)),
+            &bytes_to_words(&mem_q.front().map_or([0; SLOT_BYTES], Message::encode)),
         );
         b.set_id(cv, u64::from(!csr_q.is_empty()));
         b.set_wide(
             ch,
-            &words_of(&csr_q.front().map_or([0; SLOT_BYTES], Message::encode)[..16]),
+            &bytes_to_words(&csr_q.front().map_or([0; SLOT_BYTES], Message::encode)[..16]),
         );
         b.set_id(cr, u64::from(credits));
         b.set_id(rd, u64::from(ready));

@@ -21,7 +21,7 @@ use super::registers::CsrBlock;
 use super::transaction::{op, REQUEST_CREDITS};
 use super::unpack::{TxnUnpack, SLOT_BITS};
 use crate::d2d::phy::D2dPhy;
-use crate::d2d::protocol::{Mutation, LANES, WORD_BITS};
+use crate::d2d::protocol::{LANES, WORD_BITS};
 use crate::memctl::controller::Memctl;
 use crate::memctl::widths::{BankIdx, Col, Data, Mask, Row};
 use crate::primitives::{AsyncFifo, Gf2Matrix, HandshakeSync, Reg, ResetSync, XorNet, XorNet2};
@@ -111,7 +111,7 @@ impl TestChip {
             link_state: Default::default(),
             link_reset: Default::default(),
             mc_reset: Default::default(),
-            phy: D2dPhy::new(Mutation::None),
+            phy: D2dPhy::default(),
             unpack: Default::default(),
             pack: Default::default(),
             csr: Default::default(),
