@@ -13,9 +13,9 @@ create_clock -name mc -period 625 [get_ports mc_clock]
 set_clock_groups -asynchronous -group {link} -group {mc}
 set_clock_uncertainty 25 [get_clocks {link mc}]
 set_input_delay 100 -clock link [get_ports {lanes_in sb_in}]
-set_output_delay 100 -clock link [get_ports {lanes_out sb_out link_state}]
+set_output_delay 100 -clock link [get_ports {lanes_out sb_out link_state link_test_running}]
 set_input_delay 125 -clock mc [get_ports {dfi_rddata_valid dfi_rddata}]
-set_output_delay 125 -clock mc [get_ports {dfi_cmd dfi_bank dfi_row dfi_col dfi_wrdata dfi_wrmask}]
+set_output_delay 125 -clock mc [get_ports {dfi_cmd dfi_bank dfi_row dfi_col dfi_wrdata dfi_wrmask mem_test_running}]
 # The reset pin is asynchronous: each domain releases it through its own
 # ResetSync.
 set_false_path -from [get_ports reset]

@@ -270,6 +270,21 @@ fn sim_testchip_runs_end_to_end_and_refuses_bad_arguments() {
         out.contains("requests answered                300 of 300 (lost 0"),
         "{out}"
     );
+    let o = kaizen(&[
+        "sim",
+        "testchip",
+        "--requests",
+        "20",
+        "--self-test",
+        "near-end=300,mem-write-read-seq=200",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let selftest = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        selftest.contains("link self-test NearEnd, 300 clocks")
+            && selftest.contains("400 requests answered, 0 data errors"),
+        "self-tests reported: {selftest}"
+    );
     assert!(
         out.contains("lanes good 0xfff7"),
         "lane 3 reported broken: {out}"
@@ -287,6 +302,15 @@ fn sim_testchip_runs_end_to_end_and_refuses_bad_arguments() {
         (vec!["--skew", "99"], "--skew 99"),
         (vec!["--dead-lanes", "99"], "99"),
         (vec!["--lane-dies", "5@x"], "LANE@CLOCK"),
+        (vec!["--self-test", "prbs=many"], "`many` is not a count"),
+        (
+            vec!["--self-test", "mem-erase-seq"],
+            "unknown self-test `mem-erase-seq`",
+        ),
+        (
+            vec!["--self-test", "mem-read-stride0"],
+            "the stride must be",
+        ),
     ];
     for (args, want) in cases {
         assert_refused(&["sim", "testchip"], &args, want);

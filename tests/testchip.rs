@@ -13,6 +13,7 @@ use kaizen_hdl::testchip::registers::{register, CHIP_ID};
 use kaizen_hdl::testchip::transaction::{Message, DATA_BYTES, SLOTS};
 use kaizen_sim::models::traffic::Pattern;
 use kaizen_sim::testchip::bench::{run, ChipConfig, ChipReport};
+use kaizen_sim::testchip::self_test::{LinkMode, MemOp, MemPattern, SelfTest};
 use proptest::prelude::*;
 
 /// Runs `cfg`; on failure runs it again with a VCD trace of the chip.
@@ -150,7 +151,7 @@ fn registers_are_read_and_written_over_the_link() {
 }
 
 #[test]
-fn differential_rust_hdl_vs_verilator_through_training_and_traffic() {
+fn differential_rust_hdl_vs_verilator_through_training_self_tests_and_traffic() {
     use kaizen_hdl::catalog;
     use kaizen_hdl::d2d::params::Package;
     use kaizen_hdl::d2d::protocol::Mutation;
@@ -163,7 +164,22 @@ fn differential_rust_hdl_vs_verilator_through_training_and_traffic() {
     std::thread::Builder::new()
         .stack_size(512 << 20)
         .spawn(|| {
-            let cfg = ChipConfig::new(Pattern::Mixed, 40, 11);
+            // With a short link self-test (the PRBS generator on the lanes,
+            // the checkers on what comes back) and a memory one first.
+            let mut cfg = ChipConfig::new(Pattern::Mixed, 40, 11);
+            cfg.self_tests = vec![
+                SelfTest::Link {
+                    mode: LinkMode::Prbs,
+                    clocks: 300,
+                },
+                SelfTest::Memory {
+                    pattern: MemPattern::Random,
+                    op: MemOp::WriteRead,
+                    count: 20,
+                    base: 0,
+                    seed: 5,
+                },
+            ];
             let v = VerilatorModel::new(&catalog::emit_testchip().unwrap()).unwrap();
             let r = RustHdlSim::new(catalog::testchip().unwrap()).unwrap();
             let clocks = [

@@ -1,14 +1,18 @@
 //! The test chip's register block against its register map: random
 //! register requests (every register, unmapped indices, writes to read-only
 //! ones) must be answered in order exactly as the map says, with the
-//! controller's counters fetched over the cross-domain port; the generated
-//! documentation must match the map.
+//! controller domain's registers fetched over the cross-domain port and the
+//! link self-test's results over its select port; every read-write
+//! register's value and write strobe must show on `rw` / `written`; the
+//! generated documentation must match the map.
 
 mod common;
 
 use common::*;
 use kaizen_hdl::memctl::controller::CounterSel;
-use kaizen_hdl::testchip::registers::{markdown, CsrBlock, Source, REGISTERS};
+use kaizen_hdl::testchip::registers::{
+    at, indices, markdown, read_write, CsrBlock, Source, REGISTERS, RW_REGISTERS,
+};
 use kaizen_hdl::testchip::transaction::{Message, CSR_CREDITS, SLOT_BYTES};
 use kaizen_sim::bench::{Bench, Simulator};
 use kaizen_sim::memctl::bench::bytes_to_words;
@@ -17,7 +21,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{HashMap, VecDeque};
 
-const INPUTS: [&str; 5] = [
+const INPUTS: [&str; 6] = [
+    "link_test_status",
     "link_status",
     "crc_errors",
     "replays",
@@ -31,16 +36,17 @@ fn expected(
     rw: &mut HashMap<u32, u32>,
     inputs: &HashMap<&str, u32>,
     mc: &[u32],
+    lt: &[u32],
 ) -> Message {
     let (tag, addr, write) = match *m {
         Message::CsrRead { tag, addr } => (tag, addr, None),
         Message::CsrWrite { tag, addr, value } => (tag, addr, Some(value)),
         _ => unreachable!("register requests only"),
     };
-    let Some(r) = REGISTERS.iter().find(|r| r.index == addr) else {
+    let Some((r, e)) = at(addr) else {
         return Message::CsrError { tag };
     };
-    match (write, r.source) {
+    match (write, r.element_source(e)) {
         (Some(v), Source::ReadWrite(_)) => {
             rw.insert(addr, v);
             Message::CsrAck { tag }
@@ -59,6 +65,10 @@ fn expected(
             tag,
             value: mc[n as usize],
         },
+        (None, Source::LinkTest(n)) => Message::CsrData {
+            tag,
+            value: lt[n as usize],
+        },
     }
 }
 
@@ -67,7 +77,10 @@ fn request(rng: &mut ChaCha8Rng) -> Message {
     let addr = match rng.gen_range(0..10) {
         0 => rng.gen_range(0..0x40),
         1 => rng.gen(),
-        _ => REGISTERS[rng.gen_range(0..REGISTERS.len())].index,
+        _ => {
+            let all: Vec<u32> = indices().collect();
+            all[rng.gen_range(0..all.len())]
+        }
     };
     if rng.gen_bool(0.35) {
         Message::CsrWrite {
@@ -84,6 +97,8 @@ fn case<S: Simulator>(b: &mut Bench<S>, requests: usize, seed: u64) -> Result<()
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let inputs: HashMap<&str, u32> = INPUTS.iter().map(|&p| (p, rng.gen())).collect();
     let mc: Vec<u32> = (0..16).map(|_| rng.gen()).collect();
+    let lt: Vec<u32> = (0..32).map(|_| rng.gen()).collect();
+    let rw_regs: Vec<u32> = read_write().map(|r| r.index).collect();
     let mut rw = HashMap::new();
     sim(b.reset(2))?;
     for (p, v) in &inputs {
@@ -97,11 +112,11 @@ fn case<S: Simulator>(b: &mut Bench<S>, requests: usize, seed: u64) -> Result<()
         port(b, "rsp_pop")?,
     );
     let (mc_request, mc_sel) = (port(b, "mc_request")?, port(b, "mc_sel")?);
-    let (mc_valid, mc_value, control) = (
-        port(b, "mc_valid")?,
-        port(b, "mc_value")?,
-        port(b, "control")?,
-    );
+    let (mc_valid, mc_value) = (port(b, "mc_valid")?, port(b, "mc_value")?);
+    let (lt_sel, lt_value) = (port(b, "lt_sel")?, port(b, "lt_value")?);
+    let (rw_port, written) = (port(b, "rw")?, port(b, "written")?);
+    // Writes to read-write registers, oldest first, whose strobe is due.
+    let mut strobes: VecDeque<usize> = VecDeque::new();
     let mut outstanding: VecDeque<Message> = VecDeque::new();
     let (mut sent, mut answered) = (0, 0);
     // The controller domain's answer: counter and the clock it arrives.
@@ -126,6 +141,20 @@ fn case<S: Simulator>(b: &mut Bench<S>, requests: usize, seed: u64) -> Result<()
             _ => b.set_id(mc_valid, 0),
         }
         sim(b.eval())?;
+        let sel = b.get_id(lt_sel) as usize;
+        b.set_id(lt_value, u64::from(lt[sel]));
+        sim(b.eval())?;
+        let w = b.get_id(written);
+        if w != 0 {
+            let want = strobes
+                .pop_front()
+                .ok_or_else(|| format!("clock {clock}: written = {w:#x} with no write due"))?;
+            if w != 1 << want {
+                return Err(format!(
+                    "clock {clock}: written = {w:#x}, the write due is to read-write register {want}"
+                ));
+            }
+        }
         if b.get_id(mc_request) == 1 {
             if mc_pending.is_some() {
                 return Err(format!(
@@ -147,28 +176,36 @@ fn case<S: Simulator>(b: &mut Bench<S>, requests: usize, seed: u64) -> Result<()
             let asked = outstanding
                 .pop_front()
                 .ok_or_else(|| format!("clock {clock}: a response nobody asked for: {got:?}"))?;
-            let want = expected(&asked, &mut rw, &inputs, &mc);
+            let want = expected(&asked, &mut rw, &inputs, &mc, &lt);
             if got.as_ref() != Some(&want) {
                 return Err(format!(
                     "clock {clock}: {asked:?} answered {got:?}, the map says {want:?}"
                 ));
             }
             answered += 1;
-            let control_reg = REGISTERS
-                .iter()
-                .find(|r| r.name == "CONTROL")
-                .unwrap()
-                .index;
-            let want_control = u64::from(*rw.get(&control_reg).unwrap_or(&0));
-            sim(b.eval())?;
-            if b.get_id(control) != want_control {
-                return Err(format!(
-                    "clock {clock}: control = {:#x}, CONTROL holds {want_control:#x}",
-                    b.get_id(control)
-                ));
+            // Every read-write register shows its value on `rw`.
+            let words = b.get_wide(rw_port);
+            for (slot, index) in rw_regs.iter().enumerate() {
+                let (r, _) = at(*index).expect("mapped");
+                let Source::ReadWrite(reset) = r.source else {
+                    unreachable!("read_write() lists read-write registers")
+                };
+                let want = *rw.get(index).unwrap_or(&reset);
+                let got = (words[slot / 2] >> (32 * (slot % 2))) as u32;
+                if got != want {
+                    return Err(format!(
+                        "clock {clock}: rw field {slot} ({}) = {got:#x}, the register holds {want:#x}",
+                        r.name
+                    ));
+                }
             }
         }
         if send {
+            if let Message::CsrWrite { addr, .. } = m {
+                if let Some(slot) = rw_regs.iter().position(|&i| i == addr) {
+                    strobes.push_back(slot);
+                }
+            }
             outstanding.push_back(m);
             sent += 1;
         }
@@ -215,13 +252,13 @@ fn controller_registers_name_the_controllers_counters() {
         let r = REGISTERS.iter().find(|r| r.name == name).unwrap();
         assert_eq!(r.source, Source::Controller(sel as u32), "{name}");
     }
-    let mut indices: Vec<u32> = REGISTERS.iter().map(|r| r.index).collect();
-    indices.dedup();
-    assert_eq!(
-        indices.len(),
-        REGISTERS.len(),
+    let all: Vec<u32> = indices().collect();
+    assert!(
+        all.windows(2).all(|w| w[0] < w[1]),
         "indices are unique and sorted"
     );
+    assert_eq!(read_write().count(), RW_REGISTERS);
+    assert!(REGISTERS.iter().all(|r| r.count >= 1));
 }
 
 #[test]

@@ -271,10 +271,12 @@ port_access!(CsrBlock {
         replays,
         retrains,
         bad_slots,
+        link_test_status,
         mc_valid,
-        mc_value
+        mc_value,
+        lt_value
     ],
-    outputs: [rsp_valid, rsp_header, mc_request, mc_sel, control]
+    outputs: [rsp_valid, rsp_header, mc_request, mc_sel, lt_sel, rw, written]
 });
 port_access!(TestChip {
     inputs: [
@@ -287,7 +289,17 @@ port_access!(TestChip {
         dfi_rddata
     ],
     outputs: [
-        lanes_out, sb_out, dfi_cmd, dfi_bank, dfi_row, dfi_col, dfi_wrdata, dfi_wrmask, link_state
+        lanes_out,
+        sb_out,
+        dfi_cmd,
+        dfi_bank,
+        dfi_row,
+        dfi_col,
+        dfi_wrdata,
+        dfi_wrmask,
+        link_state,
+        link_test_running,
+        mem_test_running
     ]
 });
 port_access!(ResetSync {
@@ -488,7 +500,7 @@ pub const CATALOG: &[CatalogEntry] = &[
                 "testchip_csr",
                 CsrBlock::default(),
                 params(&[
-                    ("registers", crate::testchip::registers::REGISTERS.len().to_string()),
+                    ("registers", crate::testchip::registers::indices().count().to_string()),
                     ("version", crate::testchip::registers::VERSION.to_string()),
                 ]),
             )

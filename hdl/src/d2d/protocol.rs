@@ -166,15 +166,16 @@ impl Mutation {
 /// sideband takes `sideband_delay` clocks and lane delays stay within a
 /// pattern period: four sideband handshakes (SBINIT -> MBINIT -> MBTRAIN,
 /// the partner seen sending the pattern, LINKINIT -> ACTIVE), each waiting
-/// for the partner's next frame to start and arrive whole (2 frames, the
-/// flight time and 3 register stages), plus the measurement window.
+/// for the partner's next frame to start and arrive whole (2 frame periods,
+/// the flight time and 3 register stages), plus the measurement window.
 /// The package sets the sideband frame: 8 clocks on the standard package,
-/// 74 on the advanced (its message carries a 68-lane map).
+/// 74 on the advanced (its message carries a 68-lane map), each followed by
+/// as long an idle gap.
 pub fn training_bound(package: super::params::Package, sideband_delay: usize) -> u64 {
     let message_bits = match package {
         super::params::Package::Standard => SB_MESSAGE_BITS,
         super::params::Package::Advanced => super::advanced::SB_MESSAGE_BITS,
     };
-    let handshake = 2 * super::sideband::frame_bits(message_bits) + sideband_delay + 3;
+    let handshake = 2 * super::sideband::frame_period(message_bits) + sideband_delay + 3;
     (1 + 4 * handshake + TRAIN_PERIODS * TRAIN_PERIOD + 2) as u64
 }

@@ -1,9 +1,16 @@
 //! The sideband: a one-wire, one-bit-per-clock message channel per
 //! direction, used by training. A frame is a start bit (0), the `M` message
 //! bits (bit 0 first), even parity over them and a stop bit (1): `M + 3`
-//! clocks, sent back to back; the line idles at 1. The transmitter repeats
-//! `send` frame after frame; the receiver keeps the last frame that arrived
-//! with a good start, parity and stop bit.
+//! clocks; the line idles at 1. The transmitter repeats `send` frame after
+//! frame, each followed by as many idle clocks as the frame is long; the
+//! receiver keeps the last frame that arrived with a good start, parity and
+//! stop bit.
+//!
+//! The idle gap is what lets a receiver that starts mid-frame (its die left
+//! reset while the partner was sending, as after a link self-test) find
+//! the frames: whatever false start it takes ends within the gap, where it
+//! hunts again and meets the next true start bit. Back-to-back frames with
+//! an unchanging message can hold a receiver misaligned forever.
 //!
 //! The standard package sends a 5-bit message (state and lane mode), the
 //! advanced package 71 bits (state and the 68-lane map its receiver found);
@@ -15,6 +22,11 @@ use rust_hdl::prelude::*;
 /// Clocks of one frame carrying an `m`-bit message.
 pub const fn frame_bits(m: usize) -> usize {
     m + 3
+}
+
+/// Clocks from one frame's start to the next: the frame and its idle gap.
+pub const fn frame_period(m: usize) -> usize {
+    2 * frame_bits(m)
 }
 
 #[derive(LogicBlock)]
@@ -42,6 +54,7 @@ pub struct Sideband<const M: usize> {
     one: Constant<Bits<8>>,
     parity_bit: Constant<Bits<8>>,
     stop_bit: Constant<Bits<8>>,
+    last_bit: Constant<Bits<8>>,
     msg_bit0: Constant<Bits<M>>,
     msg_zero: Constant<Bits<M>>,
 }
@@ -49,7 +62,7 @@ pub struct Sideband<const M: usize> {
 impl<const M: usize> Default for Sideband<M> {
     fn default() -> Self {
         // The frame is counted by an 8-bit counter.
-        const { assert!(M >= 1 && frame_bits(M) <= 256) };
+        const { assert!(M >= 1 && frame_period(M) <= 256) };
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -71,6 +84,7 @@ impl<const M: usize> Default for Sideband<M> {
             one: Constant::new(1u64.into()),
             parity_bit: Constant::new((M as u64 + 1).into()),
             stop_bit: Constant::new((M as u64 + 2).into()),
+            last_bit: Constant::new((frame_period(M) as u64 - 1).into()),
             msg_bit0: Constant::new(1u64.into()),
             msg_zero: Constant::new(0u64.into()),
         }
@@ -97,8 +111,8 @@ impl<const M: usize> Logic for Sideband<M> {
         self.rx_valid.clock.next = self.clock.val();
         self.rx_valid.reset.next = self.reset.val();
 
-        // Transmit: bit 0 start, 1..=M message, M+1 parity, M+2 stop; the
-        // line is registered.
+        // Transmit: bit 0 start, 1..=M message, M+1 parity, M+2 stop, then
+        // idle to the period's end; the line is registered.
         self.tx_parity.next = false;
         for i in 0..M {
             self.tx_parity.next = self.tx_parity.val() ^ self.tx_msg.q.val().get_bit(i);
@@ -111,8 +125,10 @@ impl<const M: usize> Logic for Sideband<M> {
             self.line.d.next = false;
         } else if self.tx_bit.q.val() == self.parity_bit.val() {
             self.line.d.next = self.tx_parity.val();
-        } else if self.tx_bit.q.val() == self.stop_bit.val() {
-            self.tx_bit.d.next = self.zero.val();
+        } else if self.tx_bit.q.val() >= self.stop_bit.val() {
+            if self.tx_bit.q.val() == self.last_bit.val() {
+                self.tx_bit.d.next = self.zero.val();
+            }
         } else {
             self.line.d.next = ((self.tx_msg.q.val() >> (self.tx_bit.q.val() - self.one.val()))
                 & self.msg_bit0.val())

@@ -4,8 +4,9 @@
 //! ```text
 //!  link clock (2 GHz)                                 | controller clock
 //!  lanes -> D2dPhy -> TxnUnpack -+-> request AsyncFifo -> Memctl -> DFI to the HBM PHY
-//!                                +-> CsrBlock <-> handshakes <-> counters
+//!                                +-> CsrBlock <-> handshakes <-> counters, MemTest
 //!  lanes <- D2dPhy <- TxnPack <--+-- response AsyncFifo <- Memctl
+//!  lanes <-> LinkTest (PRBS, loopbacks)         MemTest -> Memctl (self-test traffic)
 //! ```
 //!
 //! Each domain releases its reset through its own `ResetSync` from the one
@@ -14,10 +15,18 @@
 //! FIFO's write-side level), so the receive side, which cannot stall the
 //! link, never finds it full; responses cross back in an 8-deep one, and the
 //! controller waits (`rsp_ready`) when it is full. Register reads of the
-//! controller's counters cross by two handshake synchronisers.
+//! controller's domain (counters, memory self-test results) cross by two
+//! handshake synchronisers.
+//!
+//! Self-tests: while `LinkTest` runs it drives the lanes and holds the PHY in
+//! reset (the link trains again afterwards); while `MemTest` runs it owns
+//! the controller's ports (host requests wait in the request FIFO). Its
+//! settings cross with a third handshake when `MEM_TEST` is written.
 
+use super::link_test::LinkTest;
+use super::mem_test::{MemTest, CONFIG_BITS, FIRST_RESULT};
 use super::pack::TxnPack;
-use super::registers::CsrBlock;
+use super::registers::{rw_slot, CsrBlock, RW_BITS};
 use super::transaction::{op, REQUEST_CREDITS};
 use super::unpack::{TxnUnpack, SLOT_BITS};
 use crate::d2d::phy::D2dPhy;
@@ -58,12 +67,20 @@ pub struct TestChip {
     pub dfi_rddata: Signal<In, Data>,
     /// The link's training state (for the bench and a status pin).
     pub link_state: Signal<Out, Bits<3>>,
+    /// Status pins: a link self-test is comparing (link clock), a memory
+    /// self-test is running (controller clock).
+    pub link_test_running: Signal<Out, Bit>,
+    pub mem_test_running: Signal<Out, Bit>,
     link_reset: ResetSync,
     mc_reset: ResetSync,
     phy: D2dPhy,
     unpack: TxnUnpack,
     pack: TxnPack,
     csr: CsrBlock,
+    link_test: LinkTest,
+    mem_test: MemTest,
+    mem_start: HandshakeSync<Bits<CONFIG_BITS>>,
+    mem_settings: XorNet<RW_BITS, CONFIG_BITS>,
     memctl: Memctl,
     requests: AsyncFifo<Bits<REQUEST_BITS>, REQUEST_DEPTH_LOG2, REQUEST_PTR_BITS>,
     responses: AsyncFifo<Bits<SLOT_BITS>, 3, 4>,
@@ -79,6 +96,8 @@ pub struct TestChip {
     link_status: XorNet2<16, LANES, 32>,
     retrains32: XorNet<16, 32>,
     bad32: XorNet<16, 32>,
+    first_result: Constant<Bits<4>>,
+    no_operation: Constant<Bits<2>>,
     op_mem_write: Constant<Bits<8>>,
     op_read_data: Constant<Bits<8>>,
     op_write_ack: Constant<Bits<8>>,
@@ -88,6 +107,19 @@ pub struct TestChip {
 impl TestChip {
     pub fn new(memctl: Memctl) -> Self {
         assert_eq!(1 << REQUEST_DEPTH_LOG2, REQUEST_CREDITS);
+        // The kernel picks read-write registers by position.
+        for (name, slot) in [
+            ("LINK_TEST", 1),
+            ("LINK_TEST_CLOCKS", 2),
+            ("MEM_TEST", 3),
+            ("MEM_TEST_COUNT", 4),
+            ("MEM_TEST_BASE", 5),
+            ("MEM_TEST_STRIDE", 6),
+            ("MEM_TEST_SEED", 7),
+        ] {
+            assert_eq!(rw_slot(name), slot, "{name}");
+        }
+        use super::mem_test::config as c;
         let k8 = |v: u8| Constant::new(u64::from(v).into());
         let place = |inputs, outputs, fields: &[(usize, usize, usize)]| {
             Gf2Matrix::placement(inputs, outputs, fields)
@@ -109,12 +141,30 @@ impl TestChip {
             dfi_rddata_valid: Default::default(),
             dfi_rddata: Default::default(),
             link_state: Default::default(),
+            link_test_running: Default::default(),
+            mem_test_running: Default::default(),
             link_reset: Default::default(),
             mc_reset: Default::default(),
             phy: D2dPhy::default(),
             unpack: Default::default(),
             pack: Default::default(),
             csr: Default::default(),
+            link_test: Default::default(),
+            mem_test: Default::default(),
+            mem_start: Default::default(),
+            // MEM_TEST's two fields, COUNT, BASE, STRIDE, SEED (slots 3..8).
+            mem_settings: XorNet::new(place(
+                RW_BITS,
+                CONFIG_BITS,
+                &[
+                    (96, c::PATTERN.0, c::PATTERN.1),
+                    (100, c::OPERATION.0, c::OPERATION.1),
+                    (128, c::COUNT.0, c::COUNT.1),
+                    (160, c::BASE.0, c::BASE.1),
+                    (192, c::STRIDE.0, c::STRIDE.1),
+                    (224, c::SEED.0, c::SEED.1),
+                ],
+            )),
             memctl,
             requests: AsyncFifo::new(),
             responses: AsyncFifo::new(),
@@ -136,6 +186,8 @@ impl TestChip {
             link_status: XorNet2::new(place(16 + LANES, 32, &[(0, 0, 16), (16, 16, LANES)])),
             retrains32: XorNet::new(place(16, 32, &[(0, 0, 16)])),
             bad32: XorNet::new(place(16, 32, &[(0, 0, 16)])),
+            first_result: Constant::new(u64::from(FIRST_RESULT).into()),
+            no_operation: Constant::new(0u64.into()),
             op_mem_write: k8(op::MEM_WRITE),
             op_read_data: k8(op::READ_DATA),
             op_write_ack: k8(op::WRITE_ACK),
@@ -156,6 +208,10 @@ impl Logic for TestChip {
         self.unpack.clock.next = self.link_clock.val();
         self.pack.clock.next = self.link_clock.val();
         self.csr.clock.next = self.link_clock.val();
+        self.link_test.clock.next = self.link_clock.val();
+        self.mem_start.src_clock.next = self.link_clock.val();
+        self.mem_start.dst_clock.next = self.mc_clock.val();
+        self.mem_test.clock.next = self.mc_clock.val();
         self.pushed.clock.next = self.link_clock.val();
         self.requests.wr_clock.next = self.link_clock.val();
         self.responses.rd_clock.next = self.link_clock.val();
@@ -166,7 +222,12 @@ impl Logic for TestChip {
         self.responses.wr_clock.next = self.mc_clock.val();
         self.counter_sel.dst_clock.next = self.mc_clock.val();
         self.counter_value.src_clock.next = self.mc_clock.val();
-        self.phy.reset.next = self.link_reset.sync_reset.val();
+        // A link self-test holds the PHY in reset (`owns` is a flop).
+        self.phy.reset.next = self.link_reset.sync_reset.val() | self.link_test.owns.val();
+        self.link_test.reset.next = self.link_reset.sync_reset.val();
+        self.mem_start.src_reset.next = self.link_reset.sync_reset.val();
+        self.mem_start.dst_reset.next = self.mc_reset.sync_reset.val();
+        self.mem_test.reset.next = self.mc_reset.sync_reset.val();
         self.unpack.reset.next = self.link_reset.sync_reset.val();
         self.pack.reset.next = self.link_reset.sync_reset.val();
         self.csr.reset.next = self.link_reset.sync_reset.val();
@@ -185,6 +246,10 @@ impl Logic for TestChip {
         self.phy.lanes_in.next = self.lanes_in.val();
         self.phy.sb_in.next = self.sb_in.val();
         self.lanes_out.next = self.phy.lanes_out.val();
+        if self.link_test.owns.val() {
+            self.lanes_out.next = self.link_test.lanes_out.val();
+        }
+        self.link_test.lanes_in.next = self.lanes_in.val();
         self.sb_out.next = self.phy.sb_out.val();
         self.link_state.next = self.phy.state.val();
 
@@ -203,15 +268,29 @@ impl Logic for TestChip {
         self.csr.req_valid.next = self.unpack.csr_valid.val();
         self.csr.req_header.next = self.unpack.slot.val().get_bits::<128>(0);
 
-        // The controller.
+        // The controller: host requests from the FIFO, or the memory
+        // self-test's.
         self.memctl.req_valid.next = !self.requests.empty.val();
-        self.requests.pop.next = !self.requests.empty.val() & self.memctl.req_ready.val();
+        self.requests.pop.next =
+            !self.mem_test.active.val() & !self.requests.empty.val() & self.memctl.req_ready.val();
         self.memctl.req_write.next =
             self.requests.data_out.val().get_bits::<8>(0) == self.op_mem_write.val();
         self.memctl.req_id.next = self.requests.data_out.val().get_bits::<8>(8);
         self.memctl.req_addr.next = self.requests.data_out.val().get_bits::<23>(16);
         self.memctl.req_mask.next = self.requests.data_out.val().get_bits::<32>(39);
         self.memctl.req_data.next = self.requests.data_out.val().get_bits::<256>(71);
+        if self.mem_test.active.val() {
+            self.memctl.req_valid.next = self.mem_test.req_valid.val();
+            self.memctl.req_write.next = self.mem_test.req_write.val();
+            self.memctl.req_id.next = self.mem_test.req_id.val();
+            self.memctl.req_addr.next = self.mem_test.req_addr.val();
+            self.memctl.req_mask.next = self.mem_test.req_mask.val();
+            self.memctl.req_data.next = self.mem_test.req_data.val();
+        }
+        self.mem_test.req_ready.next = self.memctl.req_ready.val();
+        self.mem_test.rsp_valid.next = self.memctl.rsp_valid.val() & self.mem_test.active.val();
+        self.mem_test.rsp_id.next = self.memctl.rsp_id.val();
+        self.mem_test.rsp_data.next = self.memctl.rsp_data.val();
         self.dfi_cmd.next = self.memctl.dfi_cmd.val();
         self.dfi_bank.next = self.memctl.dfi_bank.val();
         self.dfi_row.next = self.memctl.dfi_row.val();
@@ -229,9 +308,10 @@ impl Logic for TestChip {
         self.response_header.b.next = self.memctl.rsp_id.val();
         self.response_slot.a.next = self.response_header.y.val();
         self.response_slot.b.next = self.memctl.rsp_data.val();
-        self.responses.push.next = self.memctl.rsp_valid.val() & !self.responses.full.val();
+        self.responses.push.next =
+            self.memctl.rsp_valid.val() & !self.responses.full.val() & !self.mem_test.active.val();
         self.responses.data_in.next = self.response_slot.y.val();
-        self.memctl.rsp_ready.next = !self.responses.full.val();
+        self.memctl.rsp_ready.next = !self.responses.full.val() | self.mem_test.active.val();
         self.pack.mem_valid.next = !self.responses.empty.val();
         self.pack.mem_slot.next = self.responses.data_out.val();
         self.responses.pop.next = self.pack.mem_pop.val();
@@ -262,8 +342,29 @@ impl Logic for TestChip {
         self.counter_sel.data_in.next = self.csr.mc_sel.val();
         self.memctl.cnt_sel.next = self.counter_sel.data_out.val();
         self.counter_value.send.next = self.counter_sel.valid.val();
+        self.mem_test.sel.next = self.counter_sel.data_out.val();
         self.counter_value.data_in.next = self.memctl.cnt_value.val();
+        if self.counter_sel.data_out.val() >= self.first_result.val() {
+            self.counter_value.data_in.next = self.mem_test.value.val();
+        }
         self.csr.mc_valid.next = self.counter_value.valid.val();
         self.csr.mc_value.next = self.counter_value.data_out.val();
+
+        // Self-tests, started by writes to LINK_TEST and MEM_TEST.
+        self.link_test.start.next = self.csr.written.val().get_bit(1);
+        self.link_test.mode.next = self.csr.rw.val().get_bits::<2>(32);
+        self.link_test.clocks.next = self.csr.rw.val().get_bits::<32>(64);
+        self.link_test.sel.next = self.csr.lt_sel.val();
+        self.csr.lt_value.next = self.link_test.value.val();
+        self.csr.link_test_status.next = self.link_test.status.val();
+        self.link_test_running.next = self.link_test.running.val();
+        self.mem_settings.a.next = self.csr.rw.val();
+        self.mem_start.send.next = self.csr.written.val().get_bit(3)
+            & (self.csr.rw.val().get_bits::<2>(100) != self.no_operation.val())
+            & self.mem_start.ready.val();
+        self.mem_start.data_in.next = self.mem_settings.y.val();
+        self.mem_test.start.next = self.mem_start.valid.val();
+        self.mem_test.settings.next = self.mem_start.data_out.val();
+        self.mem_test_running.next = self.mem_test.active.val();
     }
 }

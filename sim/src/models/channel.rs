@@ -141,6 +141,9 @@ pub struct Channel {
     until_error: u64,
     /// Per lane: burst bits still to corrupt.
     burst_left: Vec<usize>,
+    /// Per lane: the bits of the last clock's output that differ from what
+    /// was sent (errors, bursts, stuck and dead lanes).
+    errors: Vec<u64>,
     stats: ChannelStats,
 }
 
@@ -154,6 +157,7 @@ impl Channel {
         let until_error = next_error_gap(&mut rng, config.ber);
         Ok(Self {
             burst_left: vec![0; config.lanes],
+            errors: vec![0; config.lanes],
             config,
             rng,
             pipes,
@@ -170,6 +174,12 @@ impl Channel {
         &self.stats
     }
 
+    /// Per lane, the bits of the last clock's output that are not what was
+    /// sent: the ground truth a bit-error-rate test is checked against.
+    pub fn last_errors(&self) -> &[u64] {
+        &self.errors
+    }
+
     /// One core clock: `tx[lane]` goes in, the returned word per lane comes
     /// out (what was sent `delay(lane)` clocks ago, with errors and faults).
     pub fn clock(&mut self, tx: &[u64]) -> Vec<u64> {
@@ -180,8 +190,8 @@ impl Channel {
         let mut rx = Vec::with_capacity(tx.len());
         for (lane, &word) in tx.iter().enumerate() {
             self.pipes[lane].push_back(word & mask);
-            let mut w = self.pipes[lane].pop_front().expect("pipe holds its delay");
-            w ^= self.random_errors(n);
+            let sent = self.pipes[lane].pop_front().expect("pipe holds its delay");
+            let mut w = sent ^ self.random_errors(n);
             w ^= self.burst_errors(lane, n) & mask;
             if let Some(&(_, v)) = self.config.stuck.iter().find(|(l, _)| *l == lane) {
                 w = if v { mask } else { 0 };
@@ -194,6 +204,7 @@ impl Channel {
             {
                 w = 0;
             }
+            self.errors[lane] = w ^ sent;
             rx.push(w);
         }
         self.stats.clocks += 1;

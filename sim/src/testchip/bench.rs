@@ -16,6 +16,7 @@
 //! link, against what the device and the channel saw.
 
 use super::host::Host;
+use super::self_test::{LinkTestReport, MemTestReport, SelfTest, SelfTests};
 use crate::bench::{Bench, ClockSpec, Simulator};
 use crate::d2d::bench::{user_word, verilator_phy, word_bytes, PhyConfig, Ports};
 use crate::memctl::bench::DfiPorts;
@@ -31,7 +32,7 @@ use kaizen_hdl::d2d::protocol::{state, Mutation, FLIT_WORDS};
 use kaizen_hdl::memctl::config::ControllerConfig;
 use kaizen_hdl::memctl::mapping::{capacity, map};
 use kaizen_hdl::memctl::params::MemParams;
-use kaizen_hdl::testchip::registers::{register, REGISTERS};
+use kaizen_hdl::testchip::registers::{at, indices, register};
 use kaizen_hdl::testchip::transaction::{Message, DATA_BYTES};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
@@ -57,6 +58,11 @@ pub struct ChipConfig {
     /// Register requests the host sends before any memory traffic (their
     /// answers are in `ChipReport::csr_log`).
     pub registers_first: Vec<Message>,
+    /// Self-tests the host runs, in order, before its memory traffic.
+    pub self_tests: Vec<SelfTest>,
+    /// Fault injection: corrupt one bit of every Nth read burst the device
+    /// returns during a memory self-test (0: never).
+    pub corrupt_reads_every: u64,
 }
 
 impl ChipConfig {
@@ -71,6 +77,8 @@ impl ChipConfig {
             vcd: None,
             stall_limit: 50_000,
             registers_first: vec![],
+            self_tests: vec![],
+            corrupt_reads_every: 0,
         }
     }
 }
@@ -92,7 +100,9 @@ pub struct ChipReport {
     pub mean_latency_ns: f64,
     pub p99_latency_ns: f64,
     /// Registers as read over the link at the end.
-    pub registers: BTreeMap<&'static str, u32>,
+    /// Registers as read over the link at the end, by name (`NAME[e]` for
+    /// an array's elements).
+    pub registers: BTreeMap<String, u32>,
     /// `registers_first`, each with the chip's answer.
     pub csr_log: Vec<(Message, Message)>,
     /// The device's view, for comparison with the controller's counters.
@@ -109,6 +119,9 @@ pub struct ChipReport {
     pub slots_to_chip: u64,
     pub flits_from_chip: u64,
     pub slots_from_chip: u64,
+    /// Self-test results, checked against the channel and device models.
+    pub link_tests: Vec<LinkTestReport>,
+    pub mem_tests: Vec<MemTestReport>,
 }
 
 /// The chip on Verilator under the edge scheduler (built once, cached).
@@ -198,6 +211,21 @@ pub fn run_on<S: Simulator, T: Simulator>(
     let (chip_lanes_in, chip_lanes_out) = (port(chip, "lanes_in")?, port(chip, "lanes_out")?);
     let (chip_sb_in, chip_sb_out) = (port(chip, "sb_in")?, port(chip, "sb_out")?);
     let chip_state = port(chip, "link_state")?;
+    let (link_test_pin, mem_test_pin) = (
+        port(chip, "link_test_running")?,
+        port(chip, "mem_test_running")?,
+    );
+    let a_reset = a.port("reset").map_err(|e| e.to_string())?;
+    let mut tests = SelfTests::new(
+        &cfg.self_tests,
+        geometry.lanes,
+        geometry.bits,
+        (0..geometry.lanes)
+            .map(|l| to_a.config().delay(l))
+            .collect(),
+        cfg.mc_period_ps,
+    );
+    let mut reads_returned = 0u64;
     if let Some(path) = &cfg.vcd {
         chip.trace_to(path).map_err(|e| e.to_string())?;
     }
@@ -231,7 +259,17 @@ pub fn run_on<S: Simulator, T: Simulator>(
                 Ok(c) => c,
                 Err(err) => break Err(err),
             };
+            let testing = chip.get_id(mem_test_pin) == 1;
             if let Some(c) = &cmd {
+                if testing && matches!(c, Cmd::Rd { .. } | Cmd::Wr { .. }) {
+                    if matches!(c, Cmd::Rd { .. }) {
+                        tests.mem_reads += 1;
+                    } else {
+                        tests.mem_writes += 1;
+                    }
+                    tests.mem_first_cmd.get_or_insert(mc_now);
+                    tests.mem_last_cmd = mc_now;
+                }
                 let kind = match c {
                     Cmd::Rd { .. } => "RD",
                     Cmd::Wr { .. } => "WR",
@@ -241,9 +279,17 @@ pub fn run_on<S: Simulator, T: Simulator>(
                 };
                 *counts.entry(kind).or_default() += 1;
             }
-            let (data, violations) = dev.clock(cmd);
+            let (mut data, violations) = dev.clock(cmd);
             if let Some(v) = violations.first() {
                 break Err(format!("controller clock {mc_now}: timing violation: {v}"));
+            }
+            if let (true, Some(d)) = (testing && cfg.corrupt_reads_every > 0, data.as_mut()) {
+                reads_returned += 1;
+                if reads_returned.is_multiple_of(cfg.corrupt_reads_every) {
+                    let bit = (reads_returned / cfg.corrupt_reads_every) as usize % (8 * d.len());
+                    d[bit / 8] ^= 1 << (bit % 8);
+                    tests.mem_corrupted += 1;
+                }
             }
             dfi.return_data(chip, data.as_deref());
         }
@@ -264,9 +310,36 @@ pub fn run_on<S: Simulator, T: Simulator>(
             training = Some(now);
             last_progress = now;
         }
+        // Self-tests: the host may hold its traffic, or take the lanes.
+        let link_up = state_a == state::ACTIVE && state_chip == state::ACTIVE;
+        let control = match tests.step(now, &mut host, link_up) {
+            Ok(c) => c,
+            Err(err) => break Err(format!("link clock {now}: {err}")),
+        };
+        host.hold = control.hold_traffic;
+
         // The package, both ways.
-        let rx_chip = to_chip.clock(&geometry.unpack(&a.get_wide(pa.lanes_out)));
+        let from_a = if control.lanes_owned {
+            tests.lanes_to_chip()
+        } else {
+            geometry.unpack(&a.get_wide(pa.lanes_out))
+        };
+        let rx_chip = to_chip.clock(&from_a);
         let rx_a = to_a.clock(&geometry.unpack(&chip.get_wide(chip_lanes_out)));
+        a.set_id(a_reset, u64::from(control.lanes_owned));
+        if control.lanes_owned {
+            let running = chip.get_id(link_test_pin) == 1;
+            tests.observe(
+                now,
+                &rx_a,
+                to_chip.last_errors(),
+                to_a.last_errors(),
+                running,
+            );
+            sending = None;
+            rx_words.clear();
+            last_progress = now;
+        }
         a.set_wide(pa.lanes_in, &geometry.pack(&rx_a));
         chip.set_wide(chip_lanes_in, &geometry.pack(&rx_chip));
         sb_to_chip.push_back(a.get_id(pa.sb_out) == 1);
@@ -278,18 +351,15 @@ pub fn run_on<S: Simulator, T: Simulator>(
         );
 
         // The host's side of die A.
-        if host.done() && !registers_asked {
+        if host.done() && tests.done() && !registers_asked {
             // Traffic is over: read every register back over the link.
-            for r in REGISTERS {
-                host.csr(Message::CsrRead {
-                    tag: 0,
-                    addr: r.index,
-                });
+            for addr in indices() {
+                host.csr(Message::CsrRead { tag: 0, addr });
             }
             registers_asked = true;
             refreshes_when_asked = counts.get("REF").copied().unwrap_or(0);
         }
-        if sending.is_none() && training.is_some() {
+        if sending.is_none() && training.is_some() && !control.lanes_owned {
             sending = host.next_payload(now, &initial).map(|p| (p, 0));
         }
         a.set_id(pa.tx_valid, u64::from(sending.is_some()));
@@ -369,20 +439,19 @@ pub fn run_on<S: Simulator, T: Simulator>(
         slots_to_chip: host.stats.slots_sent,
         flits_from_chip: host.stats.flits_received,
         slots_from_chip: host.stats.slots_received,
+        link_tests: tests.link_reports.clone(),
+        mem_tests: tests.mem_reports.clone(),
         ..ChipReport::default()
     };
-    let (first, readout) = host.csr_answers.split_at(cfg.registers_first.len());
-    report.csr_log = first.to_vec();
+    report.csr_log = host.csr_answers[..cfg.registers_first.len()].to_vec();
+    let readout = &host.csr_answers[host.csr_answers.len() - indices().count()..];
     for (asked, answer) in readout {
         let (Message::CsrRead { addr, .. }, Message::CsrData { value, .. }) = (asked, answer)
         else {
             return Err(format!("register read {asked:?} answered {answer:?}"));
         };
-        let r = REGISTERS
-            .iter()
-            .find(|r| r.index == *addr)
-            .expect("the bench reads only mapped registers");
-        report.registers.insert(r.name, *value);
+        let (r, e) = at(*addr).expect("the bench reads only mapped registers");
+        report.registers.insert(r.element_name(e), *value);
     }
     let span_clocks = host
         .stats

@@ -57,6 +57,8 @@ pub struct Host {
     /// Register responses, in arrival order, with the request.
     pub csr_answers: Vec<(Message, Message)>,
     pub stats: HostStats,
+    /// Send register requests only (a self-test is being set up or runs).
+    pub hold: bool,
 }
 
 impl Host {
@@ -76,6 +78,7 @@ impl Host {
             csr_tags: (0..=255).collect(),
             csr_answers: vec![],
             stats: HostStats::default(),
+            hold: false,
         }
     }
 
@@ -96,6 +99,11 @@ impl Host {
             && self.csr_in_flight.is_empty()
     }
 
+    /// Nothing sent is unanswered and no register request waits.
+    pub fn idle(&self) -> bool {
+        self.in_flight.is_empty() && self.csr_queue.is_empty() && self.csr_in_flight.is_empty()
+    }
+
     pub fn outstanding(&self) -> usize {
         self.in_flight.len() + self.csr_in_flight.len()
     }
@@ -113,7 +121,14 @@ impl Host {
         now: u64,
         initial: &dyn Fn(u64) -> [u8; DATA_BYTES],
     ) -> Option<[u8; PAYLOAD_BYTES]> {
-        let remaining = (self.trace.len() - self.next) as u32;
+        if self.hold && self.csr_queue.is_empty() {
+            return None;
+        }
+        let remaining = if self.hold {
+            0
+        } else {
+            (self.trace.len() - self.next) as u32
+        };
         let fillable = self.credits().min(self.tags.len() as u32);
         if self.csr_queue.is_empty() && remaining > 0 && fillable < remaining.min(SLOTS as u32) {
             return None;
@@ -134,7 +149,7 @@ impl Host {
             flit.slots[used] = Some(m);
             used += 1;
         }
-        while used < SLOTS && self.next < self.trace.len() && self.credits() > 0 {
+        while !self.hold && used < SLOTS && self.next < self.trace.len() && self.credits() > 0 {
             let Some(tag) = self.tags.pop_front() else {
                 break;
             };

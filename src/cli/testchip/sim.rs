@@ -11,6 +11,7 @@ use kaizen_hdl::testchip::transaction::{DATA_BYTES, SLOTS};
 use kaizen_sim::d2d::bench::PhyConfig;
 use kaizen_sim::models::traffic::Pattern;
 use kaizen_sim::testchip::bench::{run, ChipConfig};
+use kaizen_sim::testchip::self_test::{LinkTestReport, MemTestReport, SelfTest};
 use std::path::PathBuf;
 
 const LINK_PERIOD_PS: u64 = 500;
@@ -34,6 +35,16 @@ pub struct TestchipArgs {
     /// Write a VCD trace of the chip (both clocks).
     #[arg(long)]
     vcd: Option<PathBuf>,
+    /// Self-tests to run, started over the link before the traffic:
+    /// `prbs`, `far-end`, `near-end` (link, `=CLOCKS`), or `mem-OP-PATTERN`
+    /// (OP read, write, write-read; PATTERN seq, random, strideN; `=COUNT`).
+    /// Repeat or separate with commas.
+    #[arg(long = "self-test", value_delimiter = ',')]
+    self_tests: Vec<String>,
+    /// Fault injection for the memory self-test's checker: corrupt one bit
+    /// of every Nth read burst during a memory self-test.
+    #[arg(long, default_value_t = 0)]
+    corrupt_reads: u64,
 }
 
 pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
@@ -57,6 +68,12 @@ pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
     let deaths = c.deaths(protocol::LANES)?;
     let skew = c.skews(protocol::LANES, a.seed);
     let mc_period_ps = (LINK_PERIOD_PS as f64 * a.clock_ratio).round() as u64;
+    let self_tests = a
+        .self_tests
+        .iter()
+        .map(|t| SelfTest::parse(t, a.seed as u16))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(anyhow::Error::msg)?;
     let cfg = ChipConfig {
         link: PhyConfig {
             ber: c.ber,
@@ -67,6 +84,8 @@ pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
         },
         mc_period_ps,
         vcd: a.vcd.clone(),
+        self_tests,
+        corrupt_reads_every: a.corrupt_reads,
         ..ChipConfig::new(pattern, a.requests, a.seed)
     };
     println!(
@@ -80,6 +99,12 @@ pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
         a.seed
     );
     let r = run(&cfg).map_err(anyhow::Error::msg)?;
+    for t in &r.link_tests {
+        print_link_test(t);
+    }
+    for t in &r.mem_tests {
+        print_mem_test(t);
+    }
     // Read data the link can carry chip to host: five bursts per flit,
     // a flit every 16 link clocks (32 on a degraded link).
     let flit_clocks = if c.dead_lanes.is_empty() { 16.0 } else { 32.0 };
@@ -143,4 +168,64 @@ pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
         println!("VCD: {}", v.display());
     }
     Ok(())
+}
+
+fn print_link_test(t: &LinkTestReport) {
+    println!(
+        "link self-test {:?}, {} clocks (counts read over the link; the channel's own record of what it changed beside them: checked equal)",
+        t.mode, t.clocks
+    );
+    println!(
+        "  lane  chip: locked errors / bits (channel)     host: locked errors / bits (channel)"
+    );
+    for (l, c) in t.chip.iter().enumerate() {
+        let host = t.host.get(l).map_or(String::from("-"), |h| {
+            format!(
+                "{} {} / {} ({})",
+                yes(h.locked),
+                h.errors,
+                h.bits,
+                h.injected
+            )
+        });
+        println!(
+            "  {l:>4}  {} {} / {} ({})  {host}",
+            yes(c.locked),
+            c.errors,
+            c.bits,
+            c.injected
+        );
+    }
+    let (errors, bits) = t
+        .chip
+        .iter()
+        .fold((0, 0), |(e, b), c| (e + c.errors, b + c.bits));
+    println!(
+        "  chip's receive lanes: {errors} errors in {bits} bits (BER {:.2e})",
+        errors as f64 / bits.max(1) as f64
+    );
+}
+
+fn yes(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no "
+    }
+}
+
+fn print_mem_test(t: &MemTestReport) {
+    println!(
+        "memory self-test {}: {} requests answered, {} data errors ({} reads corrupted by the bench), {:.2} GB/s over {} controller clocks, latency mean {:.1} ns, max {} clocks; device saw {} RD, {} WR",
+        t.test,
+        t.answered,
+        t.errors,
+        t.corrupted,
+        t.gbps(),
+        t.cycles,
+        t.mean_latency_ns(),
+        t.latency_max,
+        t.device_reads,
+        t.device_writes
+    );
 }
