@@ -8,9 +8,9 @@
 # uncertainty for pre-CTS skew and jitter.
 create_clock -name core -period 500 [get_ports clock]
 set_clock_uncertainty 25 [get_clocks core]
-set_input_delay 100 -clock core [get_ports {req_valid req_header rsp_pop link_status crc_errors replays retrains bad_slots link_test_status mc_valid mc_value lt_value}]
+set_input_delay 100 -clock core [get_ports {req_valid req_header rsp_pop link_status crc_errors replays retrains bad_slots link_test_status lanes_good mc_valid mc_value lt_value}]
 set_output_delay 100 -clock core [all_outputs]
 # Asynchronous reset: its release is synchronised (ResetSync) before use.
 set_false_path -from [get_ports reset]
 set_load 0.002 [all_outputs]
-set_driving_cell -lib_cell gt2_6t_buf_x2_w31_lvt -pin Y [get_ports {req_valid req_header rsp_pop link_status crc_errors replays retrains bad_slots link_test_status mc_valid mc_value lt_value}]
+set_driving_cell -lib_cell gt2_6t_buf_x2_w31_lvt -pin Y [get_ports {req_valid req_header rsp_pop link_status crc_errors replays retrains bad_slots link_test_status lanes_good mc_valid mc_value lt_value}]

@@ -11,7 +11,8 @@ mod common;
 use common::*;
 use kaizen_hdl::memctl::controller::CounterSel;
 use kaizen_hdl::testchip::registers::{
-    at, indices, markdown, read_write, CsrBlock, Source, REGISTERS, RW_REGISTERS,
+    at, indices, markdown, read_write, CsrBlock, Source, LANES_GOOD_WORDS, LT_REGISTERS, REGISTERS,
+    RW_REGISTERS,
 };
 use kaizen_hdl::testchip::transaction::{Message, CSR_CREDITS, SLOT_BYTES};
 use kaizen_sim::bench::{Bench, Simulator};
@@ -37,6 +38,7 @@ fn expected(
     inputs: &HashMap<&str, u32>,
     mc: &[u32],
     lt: &[u32],
+    good: &[u32],
 ) -> Message {
     let (tag, addr, write) = match *m {
         Message::CsrRead { tag, addr } => (tag, addr, None),
@@ -57,6 +59,10 @@ fn expected(
             tag,
             value: *rw.get(&addr).unwrap_or(&reset),
         },
+        (None, Source::Input("lanes_good")) => Message::CsrData {
+            tag,
+            value: good[e as usize],
+        },
         (None, Source::Input(p)) => Message::CsrData {
             tag,
             value: inputs[p],
@@ -75,7 +81,7 @@ fn expected(
 fn request(rng: &mut ChaCha8Rng) -> Message {
     let tag = rng.gen();
     let addr = match rng.gen_range(0..10) {
-        0 => rng.gen_range(0..0x40),
+        0 => rng.gen_range(0..0x200),
         1 => rng.gen(),
         _ => {
             let all: Vec<u32> = indices().collect();
@@ -97,13 +103,20 @@ fn case<S: Simulator>(b: &mut Bench<S>, requests: usize, seed: u64) -> Result<()
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let inputs: HashMap<&str, u32> = INPUTS.iter().map(|&p| (p, rng.gen())).collect();
     let mc: Vec<u32> = (0..16).map(|_| rng.gen()).collect();
-    let lt: Vec<u32> = (0..32).map(|_| rng.gen()).collect();
+    let lt: Vec<u32> = (0..LT_REGISTERS).map(|_| rng.gen()).collect();
+    let good: Vec<u32> = (0..LANES_GOOD_WORDS).map(|_| rng.gen()).collect();
     let rw_regs: Vec<u32> = read_write().map(|r| r.index).collect();
     let mut rw = HashMap::new();
     sim(b.reset(2))?;
     for (p, v) in &inputs {
         sim(b.set(p, u64::from(*v)))?;
     }
+    let lanes_good = b.port("lanes_good").map_err(|e| e.to_string())?;
+    let words: Vec<u64> = good
+        .chunks(2)
+        .map(|c| c.iter().rev().fold(0u64, |w, &v| (w << 32) | u64::from(v)))
+        .collect();
+    b.set_wide(lanes_good, &words);
     let port = |b: &Bench<S>, n: &str| b.port(n).map_err(|e| e.to_string());
     let (req_valid, req_header) = (port(b, "req_valid")?, port(b, "req_header")?);
     let (rsp_valid, rsp_header, rsp_pop) = (
@@ -142,7 +155,7 @@ fn case<S: Simulator>(b: &mut Bench<S>, requests: usize, seed: u64) -> Result<()
         }
         sim(b.eval())?;
         let sel = b.get_id(lt_sel) as usize;
-        b.set_id(lt_value, u64::from(lt[sel]));
+        b.set_id(lt_value, u64::from(*lt.get(sel).unwrap_or(&0)));
         sim(b.eval())?;
         let w = b.get_id(written);
         if w != 0 {
@@ -176,7 +189,7 @@ fn case<S: Simulator>(b: &mut Bench<S>, requests: usize, seed: u64) -> Result<()
             let asked = outstanding
                 .pop_front()
                 .ok_or_else(|| format!("clock {clock}: a response nobody asked for: {got:?}"))?;
-            let want = expected(&asked, &mut rw, &inputs, &mc, &lt);
+            let want = expected(&asked, &mut rw, &inputs, &mc, &lt, &good);
             if got.as_ref() != Some(&want) {
                 return Err(format!(
                     "clock {clock}: {asked:?} answered {got:?}, the map says {want:?}"

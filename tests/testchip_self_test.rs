@@ -9,6 +9,7 @@
 mod common;
 
 use common::*;
+use kaizen_hdl::d2d::params::Package;
 use kaizen_hdl::d2d::protocol::{LANES, MAX_SKEW};
 use kaizen_sim::models::traffic::Pattern;
 use kaizen_sim::testchip::bench::{run, ChipConfig, ChipReport};
@@ -200,6 +201,7 @@ fn memory_tests_write_read_back_and_count_corrupted_reads() {
     // (The bench counts reads across the tests: every 61st of them all.)
     for t in &r.mem_tests {
         assert_eq!(u64::from(t.errors), t.corrupted, "{t:?}");
+        assert_eq!(t.wrong_reads, t.corrupted, "{t:?}");
         assert!(t.device_reads < 61 || t.corrupted > 0, "{t:?}");
     }
     let reads: u64 = r.mem_tests.iter().map(|t| t.device_reads).sum();
@@ -217,30 +219,64 @@ fn memory_tests_write_read_back_and_count_corrupted_reads() {
 
 #[test]
 fn a_memory_read_pass_without_its_write_pass_finds_every_burst_wrong() {
-    // The checker's data is a function of the address and the seed: a
-    // read over memory written with another seed fails everywhere.
+    // The checker's data is a function of the address and the seed: a read
+    // over memory written with another seed fails at every burst, and the
+    // bench (which knows what the memory holds) agrees.
+    let mem = |op, seed| SelfTest::Memory {
+        pattern: MemPattern::Sequential,
+        op,
+        count: 200,
+        base: 0,
+        seed,
+    };
+    let cfg = chip(vec![mem(MemOp::Write, 1), mem(MemOp::Read, 2)], 13);
+    let r = run_traced("testchip_self_test_wrong_seed", &cfg).unwrap();
+    let t = &r.mem_tests[1];
+    assert_eq!(
+        (t.errors, t.wrong_reads, t.corrupted),
+        (200, 200, 0),
+        "{t:?}"
+    );
+}
+
+#[test]
+fn the_advanced_package_build_tests_its_68_lanes_and_its_memory() {
+    // The chip built with the advanced-package PHY: two broken lanes
+    // (repaired onto spares for traffic), PRBS on all 68 physical lanes.
     let mut cfg = chip(
         vec![
-            SelfTest::Memory {
-                pattern: MemPattern::Sequential,
-                op: MemOp::Write,
-                count: 200,
-                base: 0,
-                seed: 1,
+            SelfTest::Link {
+                mode: LinkMode::Prbs,
+                clocks: CLOCKS,
             },
             SelfTest::Memory {
                 pattern: MemPattern::Sequential,
-                op: MemOp::Read,
-                count: 200,
+                op: MemOp::WriteRead,
+                count: 500,
                 base: 0,
-                seed: 2,
+                seed: 9,
             },
         ],
-        13,
+        17,
     );
-    cfg.corrupt_reads_every = 0;
-    // The bench expects errors only from corruption: this run must fail,
-    // and say how many reads the chip found wrong.
-    let err = run(&cfg).unwrap_err();
-    assert!(err.contains("the chip counted 200 read errors"), "{err}");
+    cfg.link.package = Package::Advanced;
+    cfg.link.ber = 1e-5;
+    cfg.link.broken = vec![5, 66];
+    let r = run_traced("testchip_self_test_advanced", &cfg).unwrap();
+    let t = &r.link_tests[0];
+    assert_eq!(t.chip.len(), 68);
+    check_locks("chip", &t.chip, &[5, 66], 2 * (u64::from(CLOCKS) - 32)).unwrap();
+    check_locks(
+        "host",
+        &t.host,
+        &[5, 66],
+        2 * (u64::from(CLOCKS) - 1024 - 32),
+    )
+    .unwrap();
+    assert_eq!(r.mem_tests[0].errors, 0);
+    assert_eq!(r.answered, 50);
+    let good: u32 = (0..3)
+        .map(|e| r.registers[&format!("LINK_LANES_GOOD[{e}]")].count_ones())
+        .sum();
+    assert_eq!(good, 66, "{:?}", r.registers);
 }

@@ -13,7 +13,7 @@ use crate::port_access;
 use crate::primitives::*;
 use crate::testchip::pack::TxnPack;
 use crate::testchip::registers::CsrBlock;
-use crate::testchip::top::TestChip;
+use crate::testchip::top::{TestChip, TestChipAdvanced};
 use crate::testchip::unpack::TxnUnpack;
 use rust_hdl::prelude::*;
 use std::collections::BTreeMap;
@@ -121,13 +121,18 @@ fn d2d_phy_params() -> BTreeMap<String, String> {
     ])
 }
 
-/// Emits the advanced-package PHY; the teeth runs build mutants.
-pub fn emit_d2d_phy_advanced(mutation: d2d::Mutation) -> Result<Emitted, String> {
+fn d2d_phy_advanced_params() -> BTreeMap<String, String> {
     let mut p = d2d_phy_params();
     p.insert("package".into(), "advanced".into());
     p.insert("lanes".into(), adv::DATA_LANES.to_string());
     p.insert("spares".into(), adv::SPARES.to_string());
     p.insert("bits_per_lane".into(), adv::LANE_BITS.to_string());
+    p
+}
+
+/// Emits the advanced-package PHY; the teeth runs build mutants.
+pub fn emit_d2d_phy_advanced(mutation: d2d::Mutation) -> Result<Emitted, String> {
+    let mut p = d2d_phy_advanced_params();
     if mutation != d2d::Mutation::None {
         p.insert("mutation".into(), mutation.name().into());
     }
@@ -139,8 +144,26 @@ pub fn testchip() -> Result<TestChip, String> {
     Ok(TestChip::new(memctl()?))
 }
 
+/// The test chip built with the advanced-package PHY.
+pub fn testchip_advanced() -> Result<TestChipAdvanced, String> {
+    Ok(TestChipAdvanced::new(memctl()?))
+}
+
 pub fn emit_testchip() -> Result<Emitted, String> {
-    let mut p = d2d_phy_params();
+    let p = testchip_params(d2d_phy_params())?;
+    // The block (PHY and controller inside) is large and rust-hdl walks it
+    // recursively: emit on a thread with a stack of its own rather than on
+    // the caller's (a test thread has 2 MiB).
+    on_big_stack(move || emit_connected("testchip", testchip()?, p))
+}
+
+pub fn emit_testchip_advanced() -> Result<Emitted, String> {
+    let p = testchip_params(d2d_phy_advanced_params())?;
+    on_big_stack(move || emit_connected("testchip_advanced", testchip_advanced()?, p))
+}
+
+/// The parameters both test chip builds record beside the PHY's.
+fn testchip_params(mut p: BTreeMap<String, String>) -> Result<BTreeMap<String, String>, String> {
     let mc = memctl_params(
         &MemParams::preset(MEMCTL_PRESET)?,
         &ControllerConfig::default(),
@@ -154,12 +177,15 @@ pub fn emit_testchip() -> Result<Emitted, String> {
         "register_map_version".into(),
         crate::testchip::registers::VERSION.to_string(),
     );
-    // The block (PHY and controller inside) is large and rust-hdl walks it
-    // recursively: emit on a thread with a stack of its own rather than on
-    // the caller's (a test thread has 2 MiB).
+    Ok(p)
+}
+
+fn on_big_stack(
+    f: impl FnOnce() -> Result<Emitted, String> + Send + 'static,
+) -> Result<Emitted, String> {
     std::thread::Builder::new()
         .stack_size(256 << 20)
-        .spawn(move || emit_connected("testchip", testchip()?, p))
+        .spawn(f)
         .map_err(|e| format!("cannot start the emission thread: {e}"))?
         .join()
         .map_err(|_| "emitting the test chip panicked".to_string())?
@@ -235,6 +261,7 @@ port_access!(AdvancedPhy {
         lanes_out,
         sb_out,
         state,
+        rx_mode,
         lanes_good,
         tx_lanes_good,
         crc_errors,
@@ -272,6 +299,7 @@ port_access!(CsrBlock {
         retrains,
         bad_slots,
         link_test_status,
+        lanes_good,
         mc_valid,
         mc_value,
         lt_value
@@ -279,6 +307,30 @@ port_access!(CsrBlock {
     outputs: [rsp_valid, rsp_header, mc_request, mc_sel, lt_sel, rw, written]
 });
 port_access!(TestChip {
+    inputs: [
+        link_clock,
+        mc_clock,
+        reset,
+        lanes_in,
+        sb_in,
+        dfi_rddata_valid,
+        dfi_rddata
+    ],
+    outputs: [
+        lanes_out,
+        sb_out,
+        dfi_cmd,
+        dfi_bank,
+        dfi_row,
+        dfi_col,
+        dfi_wrdata,
+        dfi_wrmask,
+        link_state,
+        link_test_running,
+        mem_test_running
+    ]
+});
+port_access!(TestChipAdvanced {
     inputs: [
         link_clock,
         mc_clock,
@@ -491,6 +543,11 @@ pub const CATALOG: &[CatalogEntry] = &[
         name: "testchip",
         summary: "the test chip: a partner die reaches HBM through the die-to-die link (PHY, transaction layer, async FIFOs, controller, registers)",
         emit: emit_testchip,
+    },
+    CatalogEntry {
+        name: "testchip_advanced",
+        summary: "the test chip built with the advanced-package PHY (64 lanes + 4 spares)",
+        emit: emit_testchip_advanced,
     },
     CatalogEntry {
         name: "testchip_csr",

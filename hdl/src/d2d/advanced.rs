@@ -82,6 +82,10 @@ pub struct AdvancedPhy {
     pub sb_in: Signal<In, Bit>,
     // Status.
     pub state: Signal<Out, Bits<3>>,
+    /// The receiver's lane mode in the standard package's terms: FULL (the
+    /// spares cover every broken lane), or FAIL once training has ended
+    /// because they cannot.
+    pub rx_mode: Signal<Out, Bits<2>>,
     /// Lanes this die's receiver found good.
     pub lanes_good: Signal<Out, Bits<PHYS_LANES>>,
     /// Lanes the partner found good: the ones this die transmits on.
@@ -121,6 +125,9 @@ pub struct AdvancedPhy {
     lane_shift: [Constant<Bits<8>>; SHIFTS],
     st_reset: Constant<Bits<3>>,
     st_linkinit: Constant<Bits<3>>,
+    st_error: Constant<Bits<3>>,
+    m_full: Constant<Bits<2>>,
+    m_fail: Constant<Bits<2>>,
     mark_word: Constant<Bits<PHYS_BITS>>,
     fill_word: Constant<Bits<PHYS_BITS>>,
     zero_lanes: Constant<Bits<PHYS_BITS>>,
@@ -152,6 +159,7 @@ impl AdvancedPhy {
             sb_out: Default::default(),
             sb_in: Default::default(),
             state: Default::default(),
+            rx_mode: Default::default(),
             lanes_good: Default::default(),
             tx_lanes_good: Default::default(),
             crc_errors: Default::default(),
@@ -197,6 +205,9 @@ impl AdvancedPhy {
             lane_shift: std::array::from_fn(|s| Constant::new(((LANE_BITS * s) as u64).into())),
             st_reset: Constant::new(state::RESET.into()),
             st_linkinit: Constant::new(state::LINKINIT.into()),
+            st_error: Constant::new(state::TRAINERROR.into()),
+            m_full: Constant::new(mode::FULL.into()),
+            m_fail: Constant::new(mode::FAIL.into()),
             mark_word: Constant::new(every_lane(TRAIN_MARK)),
             fill_word: Constant::new(every_lane(TRAIN_FILL)),
             zero_lanes: Constant::new(Bits::default()),
@@ -346,6 +357,10 @@ impl Logic for AdvancedPhy {
         }
 
         self.state.next = self.ltsm.state.val();
+        self.rx_mode.next = self.m_full.val();
+        if (self.ltsm.state.val() == self.st_error.val()) & self.rx_check.fail.val() {
+            self.rx_mode.next = self.m_fail.val();
+        }
         self.lanes_good.next = self.rx_good.q.val();
         self.tx_lanes_good.next = self.tx_good.q.val();
         self.crc_errors.next = self.link_rx.crc_errors.val();

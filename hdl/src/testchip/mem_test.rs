@@ -68,6 +68,12 @@ pub mod config {
     pub const SEED: (usize, usize) = (74, 16);
 }
 
+/// The random pattern's register at the start: the seed in bits 7..23, bit
+/// 0 set (so it is never zero); each address after the first steps it once.
+pub fn random_start(seed: u16) -> u64 {
+    (u64::from(seed) << 7) | 1
+}
+
 /// The data function's rows: output bit `i` is the parity of `rows[i]`
 /// AND {seed (bits 23..39), address (bits 0..23)}, each row about half
 /// ones (a fixed splitmix64 fill).

@@ -82,11 +82,19 @@ pub const VERSION: u32 = 2;
 /// Where the controller domain's registers start.
 pub const MC_BASE: u32 = 0x20;
 /// Where the link self-test's results start.
-pub const LT_BASE: u32 = 0x40;
+pub const LT_BASE: u32 = 0x100;
 /// Registers of the controller's domain (counter select is 4 bits).
 pub const MC_REGISTERS: u32 = 15;
+/// Lanes the map has results for: the advanced package's 68 (the standard
+/// package's lanes beyond its 16 read 0).
+pub const MAP_LANES: u32 = super::link_test::MAP_LANES as u32;
 /// Results of the link self-test: errors, then bits compared, per lane.
-pub const LT_REGISTERS: u32 = 32;
+pub const LT_REGISTERS: u32 = 2 * MAP_LANES;
+/// Where the lanes-good words start, and how many (32 lanes each).
+pub const LANES_GOOD_BASE: u32 = 0x18;
+pub const LANES_GOOD_WORDS: u32 = 3;
+const GOOD_WORDS: usize = LANES_GOOD_WORDS as usize;
+pub const LANES_GOOD_BITS: usize = 32 * GOOD_WORDS;
 
 const fn one(index: u32, name: &'static str, source: Source, doc: &'static str) -> Register {
     Register {
@@ -104,17 +112,18 @@ pub const REGISTERS: &[Register] = &[
     one(0x02, "SCRATCH", Source::ReadWrite(0), "free for the host (link and register path check)"),
     one(0x04, "LINK_TEST", Source::ReadWrite(0), "link self-test mode (bits 0..2): 1 PRBS31 both ways, 2 far-end loopback, 3 near-end loopback; writing a mode starts a test (the host must have nothing outstanding: the link restarts, its counters from zero, when the test ends)"),
     one(0x05, "LINK_TEST_CLOCKS", Source::ReadWrite(65536), "link self-test: link clocks it compares for, after 4096 to let the host change over"),
-    one(0x06, "LINK_TEST_STATUS", Source::Input("link_test_status"), "link self-test: running (bit 0), finished (bit 1), lanes locked in the last test (16..32)"),
+    one(0x06, "LINK_TEST_STATUS", Source::Input("link_test_status"), "link self-test: running (bit 0), finished (bit 1), how many lanes are locked (16..24)"),
     one(0x08, "MEM_TEST", Source::ReadWrite(0), "memory self-test: addresses (bits 0..2: 0 sequential, 1 random, 2 stride), operation (4..6: 1 read and check, 2 write, 3 write then read back); writing an operation starts a test (host traffic waits meanwhile)"),
     one(0x09, "MEM_TEST_COUNT", Source::ReadWrite(4096), "memory self-test: addresses to visit (24 bits)"),
     one(0x0a, "MEM_TEST_BASE", Source::ReadWrite(0), "memory self-test: first burst address"),
     one(0x0b, "MEM_TEST_STRIDE", Source::ReadWrite(1), "memory self-test: bursts between addresses of the stride pattern"),
     one(0x0c, "MEM_TEST_SEED", Source::ReadWrite(1), "memory self-test: seed of the random addresses and of the data (16 bits)"),
-    one(0x10, "LINK_STATUS", Source::Input("link_status"), "die-to-die link: training state (bits 0..3), receive lane mode (4..6), lanes good (16..32)"),
+    one(0x10, "LINK_STATUS", Source::Input("link_status"), "die-to-die link: training state (bits 0..3), receive lane mode (4..6), lanes 0..16 good (16..32)"),
     one(0x11, "LINK_CRC_ERRORS", Source::Input("crc_errors"), "flits received with a bad CRC"),
     one(0x12, "LINK_REPLAYS", Source::Input("replays"), "flits sent again (NAK, timeout or retrain)"),
     one(0x13, "LINK_RETRAINS", Source::Input("retrains"), "link retrains"),
     one(0x14, "BAD_SLOTS", Source::Input("bad_slots"), "request slots dropped for an unknown opcode"),
+    Register { index: LANES_GOOD_BASE, name: "LINK_LANES_GOOD", count: LANES_GOOD_WORDS, source: Source::Input("lanes_good"), doc: "lanes the chip's receiver found good at training, lane `32 e + i` in bit `i` of element `e` (physical lanes, spares included)" },
     one(MC_BASE, "MC_READS", Source::Controller(0), "memory controller: RD commands"),
     one(MC_BASE + 1, "MC_WRITES", Source::Controller(1), "memory controller: WR commands"),
     one(MC_BASE + 2, "MC_ACTIVATES", Source::Controller(2), "memory controller: ACT commands"),
@@ -130,8 +139,8 @@ pub const REGISTERS: &[Register] = &[
     one(MC_BASE + 12, "MEM_TEST_CYCLES", Source::Controller(12), "memory self-test: controller clocks from its first request to its last response"),
     one(MC_BASE + 13, "MEM_TEST_LATENCY_SUM", Source::Controller(13), "memory self-test: request to response, controller clocks, summed (mod 2^32)"),
     one(MC_BASE + 14, "MEM_TEST_LATENCY_MAX", Source::Controller(14), "memory self-test: the longest request to response, controller clocks"),
-    Register { index: LT_BASE, name: "LANE_ERRORS", count: 16, source: Source::LinkTest(0), doc: "link self-test: bits that differed from PRBS31 on each receive lane, once locked" },
-    Register { index: LT_BASE + 16, name: "LANE_BITS", count: 16, source: Source::LinkTest(16), doc: "link self-test: bits compared on each receive lane" },
+    Register { index: LT_BASE, name: "LANE_ERRORS", count: MAP_LANES, source: Source::LinkTest(0), doc: "link self-test: bits that differed from PRBS31 on each receive lane, once locked (lanes the package lacks read 0)" },
+    Register { index: LT_BASE + MAP_LANES, name: "LANE_BITS", count: MAP_LANES, source: Source::LinkTest(MAP_LANES), doc: "link self-test: bits compared on each receive lane (0: never locked, or lost)" },
 ];
 
 /// The entry `name` (an array's name without an element).
@@ -173,6 +182,9 @@ pub fn markdown() -> String {
         let (access, source, reset) = match r.source {
             Source::Constant(v) => ("RO", "constant".to_string(), format!("{v:#010x}")),
             Source::ReadWrite(v) => ("RW", "register".to_string(), format!("{v:#010x}")),
+            Source::Input(p) if r.count > 1 => {
+                ("RO", format!("input `{p}`, 32 bits each"), "-".into())
+            }
             Source::Input(p) => ("RO", format!("input `{p}`"), "-".into()),
             Source::Controller(n) => ("RO", format!("controller domain {n}"), "-".into()),
             Source::LinkTest(n) => ("RO", format!("link self-test {n}.."), "-".into()),
@@ -224,13 +236,15 @@ pub struct CsrBlock {
     pub retrains: Signal<In, Bits<32>>,
     pub bad_slots: Signal<In, Bits<32>>,
     pub link_test_status: Signal<In, Bits<32>>,
+    /// `LINK_LANES_GOOD`, its words in order.
+    pub lanes_good: Signal<In, Bits<LANES_GOOD_BITS>>,
     /// Ask the controller's domain for its register `mc_sel`.
     pub mc_request: Signal<Out, Bit>,
     pub mc_sel: Signal<Out, Bits<4>>,
     pub mc_valid: Signal<In, Bit>,
     pub mc_value: Signal<In, Bits<32>>,
     /// The link self-test's result `lt_sel` (combinational, this domain).
-    pub lt_sel: Signal<Out, Bits<5>>,
+    pub lt_sel: Signal<Out, Bits<8>>,
     pub lt_value: Signal<In, Bits<32>>,
     /// The read-write registers in map order, 32 bits each, and a strobe
     /// per register for one clock after a write to it (`rw` holds the new
@@ -262,6 +276,7 @@ pub struct CsrBlock {
     strobes: Signal<Local, Bits<RW_REGISTERS>>,
     at: [Constant<Bits<32>>; 8],
     rw_at: [Constant<Bits<32>>; RW_REGISTERS],
+    good_at: [Constant<Bits<32>>; GOOD_WORDS],
     rw_field: [Constant<Bits<RW_BITS>>; RW_REGISTERS],
     rw_strobe: [Constant<Bits<RW_REGISTERS>>; RW_REGISTERS],
     mc_first: Constant<Bits<32>>,
@@ -329,12 +344,16 @@ impl Default for CsrBlock {
             _ => None,
         });
         assert_eq!(
+            register("LINK_LANES_GOOD").map(|r| (r.index, r.count)),
+            Some((LANES_GOOD_BASE, LANES_GOOD_WORDS))
+        );
+        assert_eq!(
             indices().count(),
-            LOCAL.len() + RW_REGISTERS + (MC_REGISTERS + LT_REGISTERS) as usize
+            LOCAL.len() + RW_REGISTERS + (LANES_GOOD_WORDS + MC_REGISTERS + LT_REGISTERS) as usize
         );
         // The select is the index's low bits.
         assert!(MC_BASE.is_multiple_of(16) && MC_REGISTERS <= 16);
-        assert!(LT_BASE.is_multiple_of(32) && LT_REGISTERS <= 32);
+        assert!(LT_BASE.is_multiple_of(256) && LT_REGISTERS <= 256);
         let mut init = Bits::<RW_BITS>::default();
         for (i, r) in rw.iter().enumerate() {
             let Source::ReadWrite(v) = r.source else {
@@ -369,6 +388,7 @@ impl Default for CsrBlock {
             retrains: Default::default(),
             bad_slots: Default::default(),
             link_test_status: Default::default(),
+            lanes_good: Default::default(),
             mc_request: Default::default(),
             mc_sel: Default::default(),
             mc_valid: Default::default(),
@@ -401,6 +421,7 @@ impl Default for CsrBlock {
             strobes: Default::default(),
             at: std::array::from_fn(|i| k32(index_of(LOCAL[i]))),
             rw_at: std::array::from_fn(|i| k32(rw[i].index)),
+            good_at: std::array::from_fn(|i| k32(LANES_GOOD_BASE + i as u32)),
             rw_field: std::array::from_fn(field_of),
             rw_strobe: std::array::from_fn(|i| Constant::new((1u64 << i).into())),
             mc_first: k32(MC_BASE),
@@ -496,6 +517,12 @@ impl Logic for CsrBlock {
             self.answer.next = self.bad_slots.val();
             self.mapped.next = true;
         }
+        for i in 0..GOOD_WORDS {
+            if self.index.val() == self.good_at[i].val() {
+                self.answer.next = self.lanes_good.val().get_bits::<32>(32 * i);
+                self.mapped.next = true;
+            }
+        }
         self.strobes.next = self.no_strobe.val();
         for i in 0..RW_REGISTERS {
             if self.index.val() == self.rw_at[i].val() {
@@ -565,7 +592,7 @@ impl Logic for CsrBlock {
         self.rsp_valid.next = self.state.q.val() == self.st_respond.val();
         self.rsp_header.next = self.response.q.val();
         self.mc_sel.next = self.index.val().get_bits::<4>(0);
-        self.lt_sel.next = self.index.val().get_bits::<5>(0);
+        self.lt_sel.next = self.index.val().get_bits::<8>(0);
         self.rw.next = self.rw_r.q.val();
         self.written.next = self.written_r.q.val();
     }

@@ -9,6 +9,12 @@
 //!  lanes <-> LinkTest (PRBS, loopbacks)         MemTest -> Memctl (self-test traffic)
 //! ```
 //!
+//! Two builds, one description (`chip_top!`): [`TestChip`] with the
+//! standard-package PHY (16 lanes of 8 bits), [`TestChipAdvanced`] with the
+//! advanced-package one (64 lanes and 4 spares, 2 bits each); the PHYs have
+//! the same user side, and the lanes, the link self-test and the lanes-good
+//! status are sized by the package.
+//!
 //! Each domain releases its reset through its own `ResetSync` from the one
 //! reset pin. Memory requests cross in a 64-deep async FIFO whose free
 //! entries the transmit side returns to the host as credits (from the
@@ -23,14 +29,15 @@
 //! the controller's ports (host requests wait in the request FIFO). Its
 //! settings cross with a third handshake when `MEM_TEST` is written.
 
-use super::link_test::LinkTest;
+use super::link_test::{AdvancedLinkTest, StandardLinkTest};
 use super::mem_test::{MemTest, CONFIG_BITS, FIRST_RESULT};
 use super::pack::TxnPack;
-use super::registers::{rw_slot, CsrBlock, RW_BITS};
+use super::registers::{rw_slot, CsrBlock, LANES_GOOD_BITS, RW_BITS};
 use super::transaction::{op, REQUEST_CREDITS};
 use super::unpack::{TxnUnpack, SLOT_BITS};
+use crate::d2d::advanced::{self, AdvancedPhy};
 use crate::d2d::phy::D2dPhy;
-use crate::d2d::protocol::{LANES, WORD_BITS};
+use crate::d2d::protocol;
 use crate::memctl::controller::Memctl;
 use crate::memctl::widths::{BankIdx, Col, Data, Mask, Row};
 use crate::primitives::{AsyncFifo, Gf2Matrix, HandshakeSync, Reg, ResetSync, XorNet, XorNet2};
@@ -45,15 +52,25 @@ pub const REQUEST_BITS: usize = 39 + 32 + 256;
 const REQUEST_DEPTH_LOG2: usize = 6;
 const REQUEST_PTR_BITS: usize = 7;
 
+const STANDARD_LANE_BITS: usize = protocol::WORD_BITS;
+const STANDARD_LANES: usize = protocol::LANES;
+const ADVANCED_LANE_BITS: usize = advanced::PHYS_BITS;
+const ADVANCED_LANES: usize = advanced::PHYS_LANES;
+
+/// The chip top for one package: `$phy` and `$lt` its PHY and link
+/// self-test, `$lanes` the width of its lane buses, `$good` its lanes.
+macro_rules! chip_top {
+    ($(#[$doc:meta])* $name:ident, $phy:ty, $lt:ty, $lanes:ident, $good:ident) => {
+$(#[$doc])*
 #[derive(LogicBlock)]
-pub struct TestChip {
+        pub struct $name {
     pub link_clock: Signal<In, Clock>,
     pub mc_clock: Signal<In, Clock>,
     /// Asynchronous, active-high: the chip's reset pin.
     pub reset: Signal<In, Bit>,
     // Package side of the die-to-die link.
-    pub lanes_in: Signal<In, Bits<WORD_BITS>>,
-    pub lanes_out: Signal<Out, Bits<WORD_BITS>>,
+    pub lanes_in: Signal<In, Bits<$lanes>>,
+    pub lanes_out: Signal<Out, Bits<$lanes>>,
     pub sb_in: Signal<In, Bit>,
     pub sb_out: Signal<Out, Bit>,
     // DFI-style port to the HBM PHY (controller clock).
@@ -73,11 +90,11 @@ pub struct TestChip {
     pub mem_test_running: Signal<Out, Bit>,
     link_reset: ResetSync,
     mc_reset: ResetSync,
-    phy: D2dPhy,
+    phy: $phy,
     unpack: TxnUnpack,
     pack: TxnPack,
     csr: CsrBlock,
-    link_test: LinkTest,
+    link_test: $lt,
     mem_test: MemTest,
     mem_start: HandshakeSync<Bits<CONFIG_BITS>>,
     mem_settings: XorNet<RW_BITS, CONFIG_BITS>,
@@ -93,7 +110,8 @@ pub struct TestChip {
     response_header: XorNet2<8, 8, 16>,
     response_slot: XorNet2<16, 256, SLOT_BITS>,
     status_low: XorNet2<3, 2, 16>,
-    link_status: XorNet2<16, LANES, 32>,
+    link_status: XorNet2<16, $good, 32>,
+    lanes_good: XorNet<$good, LANES_GOOD_BITS>,
     retrains32: XorNet<16, 32>,
     bad32: XorNet<16, 32>,
     first_result: Constant<Bits<4>>,
@@ -104,8 +122,9 @@ pub struct TestChip {
     one16: Constant<Bits<16>>,
 }
 
-impl TestChip {
+impl $name {
     pub fn new(memctl: Memctl) -> Self {
+        const { assert!($good >= 16 && $good <= LANES_GOOD_BITS) };
         assert_eq!(1 << REQUEST_DEPTH_LOG2, REQUEST_CREDITS);
         // The kernel picks read-write registers by position.
         for (name, slot) in [
@@ -145,7 +164,7 @@ impl TestChip {
             mem_test_running: Default::default(),
             link_reset: Default::default(),
             mc_reset: Default::default(),
-            phy: D2dPhy::default(),
+            phy: <$phy>::default(),
             unpack: Default::default(),
             pack: Default::default(),
             csr: Default::default(),
@@ -183,7 +202,8 @@ impl TestChip {
             response_slot: XorNet2::new(place(272, SLOT_BITS, &[(0, 0, 16), (16, 128, 256)])),
             // LINK_STATUS: state (0..3), receive lane mode (4..6), lanes good (16..32).
             status_low: XorNet2::new(place(5, 16, &[(0, 0, 3), (3, 4, 2)])),
-            link_status: XorNet2::new(place(16 + LANES, 32, &[(0, 0, 16), (16, 16, LANES)])),
+            link_status: XorNet2::new(place(16 + $good, 32, &[(0, 0, 16), (16, 16, 16)])),
+            lanes_good: XorNet::new(place($good, LANES_GOOD_BITS, &[(0, 0, $good)])),
             retrains32: XorNet::new(place(16, 32, &[(0, 0, 16)])),
             bad32: XorNet::new(place(16, 32, &[(0, 0, 16)])),
             first_result: Constant::new(u64::from(FIRST_RESULT).into()),
@@ -196,7 +216,7 @@ impl TestChip {
     }
 }
 
-impl Logic for TestChip {
+impl Logic for $name {
     #[hdl_gen]
     fn update(&mut self) {
         // Clocks and resets, per domain.
@@ -332,6 +352,8 @@ impl Logic for TestChip {
         self.link_status.a.next = self.status_low.y.val();
         self.link_status.b.next = self.phy.lanes_good.val();
         self.csr.link_status.next = self.link_status.y.val();
+        self.lanes_good.a.next = self.phy.lanes_good.val();
+        self.csr.lanes_good.next = self.lanes_good.y.val();
         self.csr.crc_errors.next = self.phy.crc_errors.val();
         self.csr.replays.next = self.phy.replays.val();
         self.retrains32.a.next = self.phy.retrains.val();
@@ -368,3 +390,22 @@ impl Logic for TestChip {
         self.mem_test_running.next = self.mem_test.active.val();
     }
 }
+    };
+}
+
+chip_top!(
+    /// The test chip with the standard-package PHY.
+    TestChip,
+    D2dPhy,
+    StandardLinkTest,
+    STANDARD_LANE_BITS,
+    STANDARD_LANES
+);
+chip_top!(
+    /// The test chip with the advanced-package PHY (a build option).
+    TestChipAdvanced,
+    AdvancedPhy,
+    AdvancedLinkTest,
+    ADVANCED_LANE_BITS,
+    ADVANCED_LANES
+);

@@ -124,9 +124,13 @@ pub struct ChipReport {
     pub mem_tests: Vec<MemTestReport>,
 }
 
-/// The chip on Verilator under the edge scheduler (built once, cached).
+/// The chip on Verilator under the edge scheduler (built once, cached): the
+/// build for the package of `cfg.link`.
 pub fn verilator_chip(cfg: &ChipConfig) -> Result<Bench<VerilatorModel>, String> {
-    let e = catalog::emit_testchip()?;
+    let e = match cfg.link.package {
+        Package::Standard => catalog::emit_testchip()?,
+        Package::Advanced => catalog::emit_testchip_advanced()?,
+    };
     let model = VerilatorModel::new(&e).map_err(|e| e.to_string())?;
     Bench::with_clocks(
         model,
@@ -140,7 +144,7 @@ pub fn verilator_chip(cfg: &ChipConfig) -> Result<Bench<VerilatorModel>, String>
 
 pub fn run(cfg: &ChipConfig) -> Result<ChipReport, String> {
     let mut chip = verilator_chip(cfg)?;
-    let mut a = verilator_phy(Package::Standard, Mutation::None)?;
+    let mut a = verilator_phy(cfg.link.package, Mutation::None)?;
     run_on(&mut chip, &mut a, cfg)
 }
 
@@ -224,6 +228,8 @@ pub fn run_on<S: Simulator, T: Simulator>(
             .map(|l| to_a.config().delay(l))
             .collect(),
         cfg.mc_period_ps,
+        mc_cfg.map,
+        p.geometry.clone(),
     );
     let mut reads_returned = 0u64;
     if let Some(path) = &cfg.vcd {
@@ -260,16 +266,12 @@ pub fn run_on<S: Simulator, T: Simulator>(
                 Err(err) => break Err(err),
             };
             let testing = chip.get_id(mem_test_pin) == 1;
-            if let Some(c) = &cmd {
-                if testing && matches!(c, Cmd::Rd { .. } | Cmd::Wr { .. }) {
-                    if matches!(c, Cmd::Rd { .. }) {
-                        tests.mem_reads += 1;
-                    } else {
-                        tests.mem_writes += 1;
-                    }
-                    tests.mem_first_cmd.get_or_insert(mc_now);
-                    tests.mem_last_cmd = mc_now;
+            if let (true, Some(c)) = (testing, &cmd) {
+                if let Err(err) = tests.mem_command(c, mc_now) {
+                    break Err(format!("controller clock {mc_now}: {err}"));
                 }
+            }
+            if let Some(c) = &cmd {
                 let kind = match c {
                     Cmd::Rd { .. } => "RD",
                     Cmd::Wr { .. } => "WR",
@@ -283,13 +285,16 @@ pub fn run_on<S: Simulator, T: Simulator>(
             if let Some(v) = violations.first() {
                 break Err(format!("controller clock {mc_now}: timing violation: {v}"));
             }
-            if let (true, Some(d)) = (testing && cfg.corrupt_reads_every > 0, data.as_mut()) {
+            if let (true, Some(d)) = (tests.mem_read_due(), data.as_mut()) {
                 reads_returned += 1;
-                if reads_returned.is_multiple_of(cfg.corrupt_reads_every) {
+                if cfg.corrupt_reads_every > 0
+                    && reads_returned.is_multiple_of(cfg.corrupt_reads_every)
+                {
                     let bit = (reads_returned / cfg.corrupt_reads_every) as usize % (8 * d.len());
                     d[bit / 8] ^= 1 << (bit % 8);
                     tests.mem_corrupted += 1;
                 }
+                tests.mem_read_data(d);
             }
             dfi.return_data(chip, data.as_deref());
         }

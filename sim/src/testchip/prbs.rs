@@ -3,7 +3,7 @@
 //! (`kaizen_hdl::testchip::link_test::prbs31_follows`) and the lock rules
 //! documented there, not from the RTL.
 
-use kaizen_hdl::testchip::link_test::{LOCK_BITS, LOSS_ERRORS};
+use kaizen_hdl::testchip::link_test::{LOCK_BITS, LOSS_ERRORS, LOSS_WINDOW};
 
 /// One lane's PRBS31 source: the last 31 bits, newest in bit 0.
 #[derive(Clone, Debug)]
@@ -39,7 +39,8 @@ impl Source {
 
 /// One lane's counter: hunts for 32 bits in a row that follow the
 /// recurrence (not all zero), then predicts and counts every bit that
-/// differs; a clock with 4 or more wrong drops the lock and its counts.
+/// differs; 4 or more wrong among the last 8 bits compared drops the lock
+/// and its counts.
 #[derive(Clone, Debug, Default)]
 pub struct Counter {
     /// The last 31 bits received, newest in bit 0.
@@ -47,6 +48,8 @@ pub struct Counter {
     /// The last 31 bits predicted (locked).
     model: u32,
     clean: u32,
+    /// Wrong flags of the last bits compared, newest in bit 0.
+    recent: u32,
     pub locked: bool,
     pub errors: u64,
     pub compared: u64,
@@ -67,18 +70,22 @@ impl Counter {
     pub fn word(&mut self, w: u64, bits: usize, now: u64) {
         let mut follows = true;
         let mut wrong = 0u64;
+        let mut recent = self.recent;
         for i in 0..bits {
             let b = ((w >> i) & 1) as u32;
             follows &= b == next(self.received);
             self.received = push(self.received, b);
             let want = next(self.model);
             wrong += u64::from(b != want);
+            recent = ((recent << 1) | u32::from(b != want)) & ((1 << LOSS_WINDOW) - 1);
             self.model = push(self.model, want);
         }
         if self.locked {
-            if wrong >= u64::from(LOSS_ERRORS) {
+            self.recent = recent;
+            if recent.count_ones() >= LOSS_ERRORS {
                 self.locked = false;
                 self.clean = 0;
+                self.recent = 0;
                 self.errors = 0;
                 self.compared = 0;
                 self.last_clock = None;

@@ -17,11 +17,14 @@
 
 use super::host::Host;
 use super::prbs::{Counter, Source};
+use crate::models::hbm::Cmd;
+use kaizen_hdl::memctl::mapping::{map, MapScheme};
+use kaizen_hdl::memctl::params::Geometry;
 use kaizen_hdl::testchip::link_test::{mode, SETTLE};
-use kaizen_hdl::testchip::mem_test::{operation, pattern};
+use kaizen_hdl::testchip::mem_test::{operation, pattern, pattern_data, random_start, PRBS23};
 use kaizen_hdl::testchip::registers::register;
 use kaizen_hdl::testchip::transaction::Message;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,6 +121,10 @@ pub struct MemTestReport {
     pub latency_max: u32,
     /// Read bursts the bench corrupted during the test.
     pub corrupted: u64,
+    /// Read bursts that reached the chip other than the test's data for
+    /// their address (the memory did not hold it, or the bench corrupted
+    /// it): what the chip must count.
+    pub wrong_reads: u64,
     pub device_reads: u64,
     pub device_writes: u64,
     /// Controller clocks from the test's first DFI command to its last.
@@ -206,6 +213,15 @@ pub struct SelfTests {
     pub mem_first_cmd: Option<u64>,
     pub mem_last_cmd: u64,
     mc_period_ps: u64,
+    /// The memory test's addresses by location, its seed, each bank's open
+    /// row, and the addresses of the reads whose data is still to come.
+    scheme: MapScheme,
+    geometry: Geometry,
+    locations: HashMap<(u32, u32, u32, u32), u32>,
+    mem_seed: u16,
+    open_rows: HashMap<(u32, u32), u32>,
+    reads_due: VecDeque<u32>,
+    mem_wrong: u64,
 }
 
 const POLL_EVERY: u64 = 2000;
@@ -224,6 +240,8 @@ impl SelfTests {
         bits: usize,
         delay_to_host: Vec<usize>,
         mc_period_ps: u64,
+        scheme: MapScheme,
+        geometry: Geometry,
     ) -> Self {
         Self {
             queue: tests.iter().copied().collect(),
@@ -246,6 +264,58 @@ impl SelfTests {
             mem_first_cmd: None,
             mem_last_cmd: 0,
             mc_period_ps,
+            scheme,
+            geometry,
+            locations: HashMap::new(),
+            mem_seed: 0,
+            open_rows: HashMap::new(),
+            reads_due: VecDeque::new(),
+            mem_wrong: 0,
+        }
+    }
+
+    /// A command at the DFI port during a memory test: RD and WR counted,
+    /// rows followed, and each RD's address found from the test's own
+    /// address list (a command outside it is an error).
+    pub fn mem_command(&mut self, cmd: &Cmd, mc_now: u64) -> Result<(), String> {
+        match *cmd {
+            Cmd::Act { bank, row } => {
+                self.open_rows.insert((bank.group, bank.bank), row);
+            }
+            Cmd::Rd { bank, col } | Cmd::Wr { bank, col, .. } => {
+                let row = self.open_rows.get(&(bank.group, bank.bank)).copied();
+                let addr =
+                    row.and_then(|row| self.locations.get(&(bank.group, bank.bank, row, col)));
+                let Some(&addr) = addr else {
+                    return Err(format!(
+                        "memory self-test: a command at bank {}.{} column {col} (row {row:?}) outside the test's addresses",
+                        bank.group, bank.bank
+                    ));
+                };
+                if matches!(cmd, Cmd::Rd { .. }) {
+                    self.mem_reads += 1;
+                    self.reads_due.push_back(addr);
+                } else {
+                    self.mem_writes += 1;
+                }
+                self.mem_first_cmd.get_or_insert(mc_now);
+                self.mem_last_cmd = mc_now;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Whether read data now returning belongs to a memory test.
+    pub fn mem_read_due(&self) -> bool {
+        !self.reads_due.is_empty()
+    }
+
+    /// The read data as it reaches the chip (after any corruption).
+    pub fn mem_read_data(&mut self, data: &[u8]) {
+        let addr = self.reads_due.pop_front().expect("checked by mem_read_due");
+        if data != pattern_data(addr, self.mem_seed) {
+            self.mem_wrong += 1;
         }
     }
 
@@ -310,7 +380,16 @@ impl SelfTests {
                         self.mem_corrupted = 0;
                         self.mem_reads = 0;
                         self.mem_writes = 0;
+                        self.mem_wrong = 0;
                         self.mem_first_cmd = None;
+                        self.mem_seed = seed;
+                        self.locations = addresses(p, count, base, seed)
+                            .into_iter()
+                            .map(|a| {
+                                let l = map(self.scheme, &self.geometry, u64::from(a));
+                                ((l.group, l.bank, l.row, l.col), a)
+                            })
+                            .collect();
                         write(host, "MEM_TEST", (code | (op << 4)) as u32);
                         5
                     }
@@ -500,6 +579,7 @@ impl SelfTests {
                     latency_sum: values[3],
                     latency_max: values[4],
                     corrupted: self.mem_corrupted,
+                    wrong_reads: self.mem_wrong,
                     device_reads: self.mem_reads,
                     device_writes: self.mem_writes,
                     dfi_span: self
@@ -537,7 +617,9 @@ impl SelfTests {
                     .sum()
             };
             chip.push(LaneResult {
-                locked: (status >> (16 + l)) & 1 == 1,
+                // Counts are dropped when a lock is lost: a lane compared
+                // bits if and only if it is locked (the status has the count).
+                locked: bits > 0,
                 errors,
                 bits,
                 injected,
@@ -623,10 +705,10 @@ fn check_memory(r: &MemTestReport) -> Result<(), String> {
             r.device_reads, r.device_writes
         ));
     }
-    if u64::from(r.errors) != r.corrupted {
+    if u64::from(r.errors) != r.wrong_reads {
         return bad(format!(
-            "the chip counted {} read errors, the bench corrupted {} reads",
-            r.errors, r.corrupted
+            "the chip counted {} read errors, {} reads returned other data than the test's ({} of them corrupted by the bench)",
+            r.errors, r.wrong_reads, r.corrupted
         ));
     }
     // The first request waits at most one latency for its command, the last
@@ -639,6 +721,27 @@ fn check_memory(r: &MemTestReport) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The burst addresses a memory test visits, in order, from the sequences
+/// as `mem_test.rs` documents them.
+pub fn addresses(p: MemPattern, count: u32, base: u32, seed: u16) -> Vec<u32> {
+    const MASK: u32 = (1 << 23) - 1;
+    let mut s = random_start(seed);
+    (0..count)
+        .map(|i| {
+            let a = match p {
+                MemPattern::Sequential => base.wrapping_add(i),
+                MemPattern::Stride(k) => base.wrapping_add(i.wrapping_mul(k)),
+                MemPattern::Random => {
+                    let a = base ^ s as u32;
+                    s = PRBS23.step(s).0;
+                    a
+                }
+            };
+            a & MASK
+        })
+        .collect()
 }
 
 impl SelfTest {

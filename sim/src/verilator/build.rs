@@ -14,7 +14,12 @@ use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
 /// Bumped when the build recipe or the shim changes shape.
-const RECIPE: &str = "kaizen-verilator-v2";
+const RECIPE: &str = "kaizen-verilator-v3";
+/// Verilator's `__Slow` sources hold code that runs once (construction,
+/// initial settling): compiled without optimisation, as Verilator's own
+/// makefiles do, because g++ -O2 on their one huge function took 14 of the
+/// advanced-package test chip's 20 build minutes.
+const SLOW_FLAGS: &[&str] = &["-O0"];
 const CXXFLAGS: &[&str] = &[
     "-O2",
     "-fPIC",
@@ -252,9 +257,13 @@ fn compile_parallel(
     let next = std::sync::atomic::AtomicUsize::new(0);
     let compile = |src: &PathBuf| {
         let out = src.with_extension("o");
+        let slow = src
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().contains("__Slow"));
         run(
             Command::new("g++")
                 .args(CXXFLAGS)
+                .args(if slow { SLOW_FLAGS } else { &[] })
                 .arg(format!("-I{}/include", tc.root.display()))
                 .arg(format!("-I{}/include/vltstd", tc.root.display()))
                 .arg("-I")

@@ -5,7 +5,7 @@
 use crate::cli::d2d::sim::ChannelArgs;
 use anyhow::bail;
 use clap::Args;
-use kaizen_hdl::d2d::params::LinkParams;
+use kaizen_hdl::d2d::params::{LinkParams, Package};
 use kaizen_hdl::d2d::protocol;
 use kaizen_hdl::testchip::transaction::{DATA_BYTES, SLOTS};
 use kaizen_sim::d2d::bench::PhyConfig;
@@ -23,6 +23,10 @@ pub struct TestchipArgs {
     pattern: String,
     #[arg(long, default_value_t = 2000)]
     requests: usize,
+    /// 16 (the chip built with the standard-package PHY) or 64 (the build
+    /// with the advanced-package PHY: 4 spare lanes).
+    #[arg(long, default_value_t = 16)]
+    lanes: usize,
     /// The package (die A is the partner die, die B the chip).
     #[command(flatten)]
     channel: ChannelArgs,
@@ -63,10 +67,11 @@ pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
             protocol::MAX_SKEW
         );
     }
-    let params = LinkParams::for_lanes(protocol::LANES).map_err(anyhow::Error::msg)?;
+    let params = LinkParams::for_lanes(a.lanes).map_err(anyhow::Error::msg)?;
     params.repair(&c.dead_lanes).map_err(anyhow::Error::msg)?;
-    let deaths = c.deaths(protocol::LANES)?;
-    let skew = c.skews(protocol::LANES, a.seed);
+    let lanes = params.physical_lanes();
+    let deaths = c.deaths(lanes)?;
+    let skew = c.skews(lanes, a.seed);
     let mc_period_ps = (LINK_PERIOD_PS as f64 * a.clock_ratio).round() as u64;
     let self_tests = a
         .self_tests
@@ -80,6 +85,7 @@ pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
             skew,
             broken: c.dead_lanes.clone(),
             deaths,
+            package: params.package,
             ..PhyConfig::new(0, a.seed)
         },
         mc_period_ps,
@@ -89,7 +95,8 @@ pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
         ..ChipConfig::new(pattern, a.requests, a.seed)
     };
     println!(
-        "test chip: {} x {}, BER {}, skew up to {} clocks, broken lanes [{}], link 2.00 GHz, controller {:.3} GHz, seed {}",
+        "test chip ({} lanes): {} x {}, BER {}, skew up to {} clocks, broken lanes [{}], link 2.00 GHz, controller {:.3} GHz, seed {}",
+        a.lanes,
         a.requests,
         a.pattern,
         c.ber,
@@ -106,11 +113,16 @@ pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
         print_mem_test(t);
     }
     // Read data the link can carry chip to host: five bursts per flit,
-    // a flit every 16 link clocks (32 on a degraded link).
-    let flit_clocks = if c.dead_lanes.is_empty() { 16.0 } else { 32.0 };
+    // a flit every 16 link clocks (32 on a degraded standard link; the
+    // advanced package repairs onto spares at full width).
+    let degraded = !c.dead_lanes.is_empty() && params.package == Package::Standard;
+    let flit_clocks = if degraded { 32.0 } else { 16.0 };
     let bound = (SLOTS * DATA_BYTES) as f64 / (flit_clocks * LINK_PERIOD_PS as f64 * 1e-3);
     let reg = |n: &str| r.registers.get(n).copied().unwrap_or(0);
     let status = reg("LINK_STATUS");
+    let good: u32 = (0..3)
+        .map(|e| reg(&format!("LINK_LANES_GOOD[{e}]")).count_ones())
+        .sum();
     println!(
         "requests answered                {} of {} (lost 0, wrong data 0: checked)",
         r.requests, r.requests
@@ -141,7 +153,7 @@ pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
         r.mean_latency_ns, r.p99_latency_ns
     );
     println!(
-        "link (registers, read over the link)  state {}, lanes good {:#06x}, CRC errors {}, replays {}, retrains {}, bad slots {}",
+        "link (registers, read over the link)  state {}, lanes good {:#06x} ({good} of {lanes}), CRC errors {}, replays {}, retrains {}, bad slots {}",
         protocol::state::name(u64::from(status & 7)),
         status >> 16,
         reg("LINK_CRC_ERRORS"),
