@@ -12,24 +12,9 @@ use kaizen_hdl::d2d::protocol::{LANES, MAX_SKEW};
 use kaizen_hdl::testchip::registers::{register, CHIP_ID};
 use kaizen_hdl::testchip::transaction::{Message, DATA_BYTES, SLOTS};
 use kaizen_sim::models::traffic::Pattern;
-use kaizen_sim::testchip::bench::{run, ChipConfig, ChipReport};
+use kaizen_sim::testchip::bench::ChipConfig;
 use kaizen_sim::testchip::self_test::{LinkMode, MemOp, MemPattern, SelfTest};
 use proptest::prelude::*;
-
-/// Runs `cfg`; on failure runs it again with a VCD trace of the chip.
-fn run_traced(test: &str, cfg: &ChipConfig) -> Result<ChipReport, String> {
-    run(cfg).map_err(|first| {
-        let path = vcd_path(test);
-        let _ = run(&ChipConfig {
-            vcd: Some(path.clone()),
-            ..cfg.clone()
-        });
-        format!(
-            "{first}\nconfig: {cfg:?}\nVCD of the failing case: {}",
-            path.display()
-        )
-    })
-}
 
 fn patterns() -> impl Strategy<Value = Pattern> {
     prop_oneof![
@@ -67,7 +52,7 @@ fn random_traffic_channels_and_clock_ratios() {
             cfg.link.broken = dead.into_iter().collect();
             cfg.mc_period_ps = (500.0 * ratio).round() as u64;
             cfg.mc_phase_ps = seed % cfg.mc_period_ps;
-            run_traced("testchip_random", &cfg).map(|_| ())
+            run_chip_traced("testchip_random", &cfg).map(|_| ())
         },
     );
 }
@@ -77,7 +62,7 @@ fn sequential_reads_fill_the_link() {
     // Five 32-byte bursts per 256-byte flit, a flit every 16 clocks at
     // 2 GHz: the link carries 20 GB/s of read data in this format; the
     // controller alone does 23.7 GB/s on this pattern (README).
-    let r = run_traced(
+    let r = run_chip_traced(
         "testchip_sequential_reads",
         &ChipConfig::new(Pattern::SeqRead, 6000, 3),
     )
@@ -96,7 +81,7 @@ fn a_lane_dying_in_traffic_loses_nothing() {
     let mut cfg = ChipConfig::new(Pattern::Mixed, 3000, 5);
     cfg.link.ber = 1e-6;
     cfg.link.deaths = vec![(9, 2500)];
-    let r = run_traced("testchip_lane_dies", &cfg).unwrap_or_else(|e| panic!("{e}"));
+    let r = run_chip_traced("testchip_lane_dies", &cfg).unwrap_or_else(|e| panic!("{e}"));
     assert!(r.registers["LINK_RETRAINS"] >= 1, "{:?}", r.registers);
     let good = r.registers["LINK_STATUS"] >> 16;
     assert_eq!(good & (1 << 9), 0, "lane 9 reported good: {good:#06x}");
@@ -127,7 +112,7 @@ fn registers_are_read_and_written_over_the_link() {
         },
         Message::CsrRead { tag: 0, addr: 0x3f },
     ];
-    let r = run_traced("testchip_registers", &cfg).unwrap_or_else(|e| panic!("{e}"));
+    let r = run_chip_traced("testchip_registers", &cfg).unwrap_or_else(|e| panic!("{e}"));
     let answers: Vec<&Message> = r.csr_log.iter().map(|(_, a)| a).collect();
     assert!(matches!(answers[0], Message::CsrData { value, .. } if *value == CHIP_ID));
     assert!(matches!(answers[1], Message::CsrAck { .. }));

@@ -12,25 +12,11 @@ use common::*;
 use kaizen_hdl::d2d::params::Package;
 use kaizen_hdl::d2d::protocol::{LANES, MAX_SKEW};
 use kaizen_sim::models::traffic::Pattern;
-use kaizen_sim::testchip::bench::{run, ChipConfig, ChipReport};
+use kaizen_sim::testchip::bench::ChipConfig;
 use kaizen_sim::testchip::self_test::{LaneResult, LinkMode, MemOp, MemPattern, SelfTest};
 use proptest::prelude::*;
 
 const CLOCKS: u32 = 20_000;
-
-fn run_traced(test: &str, cfg: &ChipConfig) -> Result<ChipReport, String> {
-    run(cfg).map_err(|first| {
-        let path = vcd_path(test);
-        let _ = run(&ChipConfig {
-            vcd: Some(path.clone()),
-            ..cfg.clone()
-        });
-        format!(
-            "{first}\nconfig: {cfg:?}\nVCD of the failing case: {}",
-            path.display()
-        )
-    })
-}
 
 /// A chip running `tests` and a little host traffic after them.
 fn chip(tests: Vec<SelfTest>, seed: u64) -> ChipConfig {
@@ -91,7 +77,7 @@ fn prbs_counts_what_the_channel_did_on_every_lane_both_ways() {
                 .map(|l| (l * 5 + seed as usize) % (skew + 1))
                 .collect();
             cfg.link.broken = vec![dead];
-            let r = run_traced("testchip_self_test_prbs", &cfg)?;
+            let r = run_chip_traced("testchip_self_test_prbs", &cfg)?;
             let t = &r.link_tests[0];
             check_locks("chip", &t.chip, &[dead], 8 * (u64::from(CLOCKS) - 16))?;
             check_locks(
@@ -126,7 +112,7 @@ fn a_lane_dying_during_the_test_loses_its_lock() {
     );
     cfg.link.ber = 1e-5;
     cfg.link.deaths = vec![(11, 9_000)];
-    let r = run_traced("testchip_self_test_lane_dies", &cfg).unwrap();
+    let r = run_chip_traced("testchip_self_test_lane_dies", &cfg).unwrap();
     let t = &r.link_tests[0];
     check_locks("chip", &t.chip, &[11], 8 * (u64::from(CLOCKS) - 16)).unwrap();
 }
@@ -142,7 +128,7 @@ fn far_end_loopback_returns_the_hosts_prbs_with_both_directions_errors() {
     );
     cfg.link.ber = 2e-5;
     cfg.link.skew = (0..LANES).map(|l| l % 4).collect();
-    let r = run_traced("testchip_self_test_far_end", &cfg).unwrap();
+    let r = run_chip_traced("testchip_self_test_far_end", &cfg).unwrap();
     let t = &r.link_tests[0];
     check_locks("chip", &t.chip, &[], 8 * (u64::from(CLOCKS) - 16)).unwrap();
     check_locks("host", &t.host, &[], 8 * (u64::from(CLOCKS) - 1024 - 16)).unwrap();
@@ -167,7 +153,7 @@ fn near_end_loopback_ignores_the_package() {
     );
     cfg.link.ber = 1e-5;
     cfg.link.broken = vec![2];
-    let r = run_traced("testchip_self_test_near_end", &cfg).unwrap();
+    let r = run_chip_traced("testchip_self_test_near_end", &cfg).unwrap();
     let t = &r.link_tests[0];
     check_locks("chip", &t.chip, &[], 8 * (4000 - 16)).unwrap();
     assert!(t.chip.iter().all(|x| x.errors == 0), "{:?}", t.chip);
@@ -194,7 +180,7 @@ fn memory_tests_write_read_back_and_count_corrupted_reads() {
         11,
     );
     cfg.corrupt_reads_every = 61;
-    let r = run_traced("testchip_self_test_memory", &cfg).unwrap();
+    let r = run_chip_traced("testchip_self_test_memory", &cfg).unwrap();
     assert_eq!(r.mem_tests.len(), 5);
     // Reads were checked against the writes (only the corrupted bursts
     // failed), and the corruption was seen in every test that read.
@@ -230,7 +216,7 @@ fn a_memory_read_pass_without_its_write_pass_finds_every_burst_wrong() {
         seed,
     };
     let cfg = chip(vec![mem(MemOp::Write, 1), mem(MemOp::Read, 2)], 13);
-    let r = run_traced("testchip_self_test_wrong_seed", &cfg).unwrap();
+    let r = run_chip_traced("testchip_self_test_wrong_seed", &cfg).unwrap();
     let t = &r.mem_tests[1];
     assert_eq!(
         (t.errors, t.wrong_reads, t.corrupted),
@@ -262,7 +248,7 @@ fn the_advanced_package_build_tests_its_68_lanes_and_its_memory() {
     cfg.link.package = Package::Advanced;
     cfg.link.ber = 1e-5;
     cfg.link.broken = vec![5, 66];
-    let r = run_traced("testchip_self_test_advanced", &cfg).unwrap();
+    let r = run_chip_traced("testchip_self_test_advanced", &cfg).unwrap();
     let t = &r.link_tests[0];
     assert_eq!(t.chip.len(), 68);
     check_locks("chip", &t.chip, &[5, 66], 2 * (u64::from(CLOCKS) - 32)).unwrap();

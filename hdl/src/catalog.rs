@@ -306,54 +306,29 @@ port_access!(CsrBlock {
     ],
     outputs: [rsp_valid, rsp_header, mc_request, mc_sel, lt_sel, rw, written]
 });
-port_access!(TestChip {
-    inputs: [
-        link_clock,
-        mc_clock,
-        reset,
-        lanes_in,
-        sb_in,
-        dfi_rddata_valid,
-        dfi_rddata
-    ],
-    outputs: [
-        lanes_out,
-        sb_out,
-        dfi_cmd,
-        dfi_bank,
-        dfi_row,
-        dfi_col,
-        dfi_wrdata,
-        dfi_wrmask,
-        link_state,
-        link_test_running,
-        mem_test_running
-    ]
-});
-port_access!(TestChipAdvanced {
-    inputs: [
-        link_clock,
-        mc_clock,
-        reset,
-        lanes_in,
-        sb_in,
-        dfi_rddata_valid,
-        dfi_rddata
-    ],
-    outputs: [
-        lanes_out,
-        sb_out,
-        dfi_cmd,
-        dfi_bank,
-        dfi_row,
-        dfi_col,
-        dfi_wrdata,
-        dfi_wrmask,
-        link_state,
-        link_test_running,
-        mem_test_running
-    ]
-});
+/// Both test chip builds have the same ports (their lane buses differ in
+/// width only).
+macro_rules! testchip_ports {
+    ($($chip:ident),*) => {$(
+        port_access!($chip {
+            inputs: [link_clock, mc_clock, reset, lanes_in, sb_in, dfi_rddata_valid, dfi_rddata],
+            outputs: [
+                lanes_out,
+                sb_out,
+                dfi_cmd,
+                dfi_bank,
+                dfi_row,
+                dfi_col,
+                dfi_wrdata,
+                dfi_wrmask,
+                link_state,
+                link_test_running,
+                mem_test_running
+            ]
+        });
+    )*};
+}
+testchip_ports!(TestChip, TestChipAdvanced);
 port_access!(ResetSync {
     inputs: [clock, async_reset],
     outputs: [sync_reset]

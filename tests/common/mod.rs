@@ -180,3 +180,23 @@ pub fn property<S: Strategy>(
         panic!("{test}: {e}");
     }
 }
+
+/// Runs the test chip end to end with `cfg`; on failure runs it again with a
+/// VCD trace of the chip and says where it is.
+pub fn run_chip_traced(
+    test: &str,
+    cfg: &kaizen_sim::testchip::bench::ChipConfig,
+) -> Result<kaizen_sim::testchip::bench::ChipReport, String> {
+    use kaizen_sim::testchip::bench::{run, ChipConfig};
+    run(cfg).map_err(|first| {
+        let path = vcd_path(test);
+        let _ = run(&ChipConfig {
+            vcd: Some(path.clone()),
+            ..cfg.clone()
+        });
+        format!(
+            "{first}\nconfig: {cfg:?}\nVCD of the failing case: {}",
+            path.display()
+        )
+    })
+}
