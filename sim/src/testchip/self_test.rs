@@ -182,10 +182,10 @@ struct LaneLog {
     /// Channel errors (to the chip) of clocks whose word the chip compared,
     /// in order; the word at clock `n` counts if `running` reads 1 at `n + 1`.
     chip_counted: Vec<Vec<u32>>,
-    pending: Option<Vec<u64>>,
-    /// Per clock of the test, the channel's errors each way.
-    to_chip: Vec<Vec<u64>>,
-    to_host: Vec<Vec<u64>>,
+    /// Per clock of the test, the channel's errors each way, one word per
+    /// lane (clock `i`, lane `l` at `i * lanes + l`).
+    to_chip: Vec<u64>,
+    to_host: Vec<u64>,
 }
 
 pub struct SelfTests {
@@ -551,19 +551,19 @@ impl SelfTests {
                 }
             }
         }
-        if let Some(prev) = self.log.pending.take() {
-            if running {
-                for (l, e) in prev.iter().enumerate() {
-                    self.log.chip_counted[l].push(e.count_ones());
-                }
+        // The word logged last clock was compared if the chip runs now.
+        let n = self.lanes;
+        if running && self.log.to_chip.len() >= n {
+            let prev = &self.log.to_chip[self.log.to_chip.len() - n..];
+            for (counted, e) in self.log.chip_counted.iter_mut().zip(prev) {
+                counted.push(e.count_ones());
             }
         }
-        self.log.pending = Some(to_chip.to_vec());
-        self.log.to_chip.push(to_chip.to_vec());
-        self.log.to_host.push(to_host.to_vec());
-        if self.log.to_chip.len() == 1 {
+        if self.log.to_chip.is_empty() {
             self.log_from = now;
         }
+        self.log.to_chip.extend_from_slice(to_chip);
+        self.log.to_host.extend_from_slice(to_host);
     }
 
     fn finish(&mut self, values: &[u32]) -> Result<(), String> {
@@ -633,13 +633,12 @@ impl SelfTests {
                     (a..=b)
                         .map(|n| {
                             let i = (n - first) as usize;
-                            let mut e = self.log.to_host[i][l];
+                            let mut e = self.log.to_host[i * self.lanes + l];
                             if mode == LinkMode::FarEnd {
                                 // The chip loops back the word it took one clock
                                 // after it arrived.
-                                let back = n - first;
-                                let j = back.checked_sub(1 + self.delay_to_host[l] as u64);
-                                e ^= j.map_or(0, |j| self.log.to_chip[j as usize][l]);
+                                let j = i.checked_sub(1 + self.delay_to_host[l]);
+                                e ^= j.map_or(0, |j| self.log.to_chip[j * self.lanes + l]);
                             }
                             u64::from(e.count_ones())
                         })
