@@ -262,7 +262,7 @@ fn hundred_thousand_requests() {
 }
 
 /// Bandwidth: the hardware within 5 % of the reference scheduler on every
-/// pattern of the README table, and sequential reads at >= 90 % of peak
+/// pattern of the efficiency table (docs/memctl.md), and sequential reads at >= 90 % of peak
 /// with refresh paid.
 #[test]
 fn efficiency_tracks_the_reference() {

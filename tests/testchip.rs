@@ -61,7 +61,7 @@ fn random_traffic_channels_and_clock_ratios() {
 fn sequential_reads_fill_the_link() {
     // Five 32-byte bursts per 256-byte flit, a flit every 16 clocks at
     // 2 GHz: the link carries 20 GB/s of read data in this format; the
-    // controller alone does 23.7 GB/s on this pattern (README).
+    // controller alone does 23.7 GB/s on this pattern (docs/memctl.md).
     let r = run_chip_traced(
         "testchip_sequential_reads",
         &ChipConfig::new(Pattern::SeqRead, 6000, 3),
