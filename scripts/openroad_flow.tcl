@@ -5,9 +5,14 @@
 #   KAIZEN_TECH_LEF KAIZEN_CELL_LEF KAIZEN_LIBERTY KAIZEN_NETLIST KAIZEN_TOP
 #   KAIZEN_SDC KAIZEN_UTILIZATION KAIZEN_ASPECT KAIZEN_PIN_CONSTRAINTS KAIZEN_OUT
 #   KAIZEN_SITE KAIZEN_TAP_CELL
+#   KAIZEN_MACRO_LEF (SRAM macro abstracts, space-separated; liberty beside each)
 read_lef $::env(KAIZEN_TECH_LEF)
 read_lef $::env(KAIZEN_CELL_LEF)
 read_liberty $::env(KAIZEN_LIBERTY)
+foreach lef $::env(KAIZEN_MACRO_LEF) {
+    read_lef $lef
+    read_liberty [file rootname $lef].lib
+}
 read_verilog $::env(KAIZEN_NETLIST)
 link_design $::env(KAIZEN_TOP)
 read_sdc $::env(KAIZEN_SDC)

@@ -3,7 +3,11 @@
 #   KAIZEN_LIBERTY  the netlist's library   KAIZEN_BOUNDARY_LIBERTY  library of SDC driving cells
 #   KAIZEN_NETLIST  mapped netlist          KAIZEN_TOP  top module
 #   KAIZEN_SDC      constraints
+#   KAIZEN_MACRO_LIBERTY  SRAM macro models, space-separated (may be empty)
 read_liberty $::env(KAIZEN_LIBERTY)
+foreach lib $::env(KAIZEN_MACRO_LIBERTY) {
+    read_liberty $lib
+}
 if {$::env(KAIZEN_BOUNDARY_LIBERTY) != $::env(KAIZEN_LIBERTY)} {
     read_liberty $::env(KAIZEN_BOUNDARY_LIBERTY)
 }

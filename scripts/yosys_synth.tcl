@@ -5,12 +5,19 @@
 #   KAIZEN_STAT      cell/area report       KAIZEN_FLOP      dfflegalize cell spec
 #   KAIZEN_TIEHI / KAIZEN_TIELO  "cell pin" of the tie cells
 #   KAIZEN_CLOCK_PS  fastest clock period in ps (empty: map for area)
+#   KAIZEN_MACRO_LIBERTY  SRAM macro models (space-separated; may be empty)
+#   KAIZEN_MACRO_DEFINES  -DKAIZEN_MACRO_<name> per macro: skips its
+#                         behavioural model, so the macro stays a black box
 yosys -import
 set lib $::env(KAIZEN_LIBERTY)
+set macro_libs $::env(KAIZEN_MACRO_LIBERTY)
 
 # Cells as black boxes with pin directions, so `check` sees their outputs.
 read_liberty -lib $lib
-read_verilog $::env(KAIZEN_VERILOG)
+foreach m $macro_libs {
+    read_liberty -lib $m
+}
+read_verilog {*}$::env(KAIZEN_MACRO_DEFINES) $::env(KAIZEN_VERILOG)
 hierarchy -check -top $::env(KAIZEN_TOP)
 # Generic synthesis, flattened so ABC optimises across rust-hdl's
 # per-instance modules.
@@ -36,5 +43,9 @@ hilomap -singleton -hicell {*}$::env(KAIZEN_TIEHI) -locell {*}$::env(KAIZEN_TIEL
 setundef -zero
 opt_clean -purge
 check -assert
-tee -q -o $::env(KAIZEN_STAT) stat -liberty $lib
+set stat_libs [list -liberty $lib]
+foreach m $macro_libs {
+    lappend stat_libs -liberty $m
+}
+tee -q -o $::env(KAIZEN_STAT) stat {*}$stat_libs
 write_verilog -noattr -noexpr $::env(KAIZEN_NETLIST)

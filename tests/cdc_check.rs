@@ -20,6 +20,8 @@ enum Plant {
     Unsynchronised,
     /// A synchroniser samples logic of clock `a`, not a register.
     LogicBeforeSync,
+    /// A memory written by clock `a` is read into a register of clock `b`.
+    MemoryAcross,
 }
 
 #[derive(LogicBlock)]
@@ -79,8 +81,18 @@ impl Logic for TwoClocks {
         } else {
             "sender$q[0]"
         };
+        // Written by clk_a, read by clk_b when planted; else both clk_b.
+        let write_clock = if self._plant == Plant::MemoryAcross {
+            "clk_a"
+        } else {
+            "clk_b"
+        };
         Verilog::Custom(format!(
-            "always @(*) begin
+            "reg [3:0] mem [0:3];
+reg [3:0] mem_q;
+always @(posedge {write_clock}) mem[receiver$q[1:0]] <= receiver$q;
+always @(posedge clk_b) mem_q <= mem[receiver$q[3:2]];
+always @(*) begin
     sender$clock = clk_a;
     sender$reset = reset;
     sender$d = x;
@@ -90,7 +102,7 @@ impl Logic for TwoClocks {
     crossing$clock = clk_b;
     crossing$reset = reset;
     crossing$d = {crossing_d};
-    y = receiver$q;
+    y = receiver$q ^ mem_q;
     flag = crossing$q;
 end"
         ))
@@ -128,6 +140,27 @@ fn unsynchronised_crossing_is_named_with_both_domains_and_its_path() {
     assert!(v.path.last().is_some_and(|p| p.contains("receiver")), "{v}");
     let text = v.to_string();
     assert!(text.contains("clk_a") && text.contains("clk_b") && text.contains("sender"));
+}
+
+#[test]
+fn a_memory_written_in_one_domain_and_read_in_another_is_caught() {
+    let r = check(TwoClocks::new(Plant::MemoryAcross), &BTreeMap::new());
+    // Its write port samples clk_b's `receiver` on clk_a, and clk_b's
+    // `mem_q` reads what clk_a wrote.
+    let pairs: Vec<(&str, &str, &str)> = r
+        .violations
+        .iter()
+        .map(|v| (v.signal.as_str(), v.from.as_str(), v.to.as_str()))
+        .collect();
+    assert!(
+        pairs.contains(&("mem", "clk_b", "clk_a")),
+        "{:?}",
+        r.violations
+    );
+    let read = r.violations.iter().find(|v| v.signal.contains("mem_q"));
+    let read = read.unwrap_or_else(|| panic!("{:?}", r.violations));
+    assert_eq!((read.from.as_str(), read.to.as_str()), ("clk_a", "clk_b"));
+    assert!(read.path.iter().any(|p| p == "mem"), "{read}");
 }
 
 #[test]

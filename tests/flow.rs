@@ -110,6 +110,14 @@ fn qor_gate_passes_on_the_baseline() {
             .unwrap();
     assert!(q["area_um2"].as_f64().unwrap() > 0.0 && q["cells_total"].as_u64().unwrap() > 0);
     assert_eq!(q["clocks"][0]["name"], "core");
+    // The SRAM block is one macro, apart from the (no) standard cells.
+    let q: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("build/qor/sram.json")).unwrap())
+            .unwrap();
+    assert_eq!(q["macros"][0]["name"], "kaizen_sram_1r1w_64x32", "{q}");
+    assert_eq!(q["macros"][0]["count"], 1);
+    assert!(q["macro_area_um2"].as_f64().unwrap() > 0.0);
+    assert_eq!(q["cells_total"], 0, "the array is not in flops: {q}");
 }
 
 #[test]
@@ -201,6 +209,25 @@ fn pnr_without_openroad_writes_a_ready_to_run_kit() {
     assert!(std::fs::read_to_string(kit.join("pins.tcl"))
         .unwrap()
         .contains("-region left:*"));
+    // A block with a macro hands OpenROAD its LEF abstract.
+    let o = Command::new(env!("CARGO_BIN_EXE_kaizen"))
+        .args(["flow", "pnr", "sram"])
+        .env("KAIZEN_ROOT", d.path())
+        .env("KAIZEN_PDK_DIR", pdk_dir())
+        .env("PATH", &bin)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let run = std::fs::read_to_string(d.path().join("build/flow/sram/lvt/pnr/run.sh")).unwrap();
+    let lef = run
+        .lines()
+        .find_map(|l| l.strip_prefix("export KAIZEN_MACRO_LEF='"))
+        .and_then(|l| l.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("{run}"));
+    assert!(
+        lef.ends_with("kaizen_sram_1r1w_64x32.lef") && Path::new(lef).is_file(),
+        "{run}"
+    );
 }
 
 fn which(tool: &str) -> Result<PathBuf, ()> {
@@ -211,4 +238,109 @@ fn which(tool: &str) -> Result<PathBuf, ()> {
                 .find(|p| p.is_file())
         })
         .ok_or(())
+}
+
+/// `kaizen macro` into a scratch directory.
+fn macros(shapes: &[&str]) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let mut args = vec!["macro"];
+    args.extend(shapes);
+    args.extend(["--out", d.path().to_str().unwrap()]);
+    let o = kaizen(&args, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    d
+}
+
+#[test]
+fn macro_liberty_reads_without_warnings_in_opensta_and_yosys() {
+    let d = macros(&["256x128", "32x288"]);
+    for name in ["kaizen_sram_1r1w_256x128", "kaizen_sram_1r1w_32x288"] {
+        let lib = d.path().join(format!("{name}.lib"));
+        let tcl = d.path().join("read.tcl");
+        std::fs::write(
+            &tcl,
+            format!("read_liberty {}\nreport_lib_cell {name}\n", lib.display()),
+        )
+        .unwrap();
+        let sta = Command::new("sta")
+            .args(["-no_splash", "-exit", tcl.to_str().unwrap()])
+            .output()
+            .expect("sta (scripts/setup.sh installs it)");
+        let out = text(&sta);
+        assert!(sta.status.success(), "{out}");
+        assert!(!out.contains("Warning") && !out.contains("Error"), "{out}");
+        assert!(
+            out.contains("read_data[") && out.contains("output"),
+            "{out}"
+        );
+        // Yosys: the Liberty as a black box, instantiated by the model's
+        // name with the model skipped, as the flow's script does.
+        let model = d.path().join(format!("{name}.v"));
+        let script = format!(
+            "read_liberty -lib {}; read_verilog -DKAIZEN_MACRO_{name} {}; hierarchy -check",
+            lib.display(),
+            model.display()
+        );
+        let y = Command::new("yosys")
+            .args(["-p", &script])
+            .output()
+            .expect("yosys");
+        let out = text(&y);
+        assert!(y.status.success(), "{out}");
+        assert!(!out.contains("Warning") && !out.contains("ERROR"), "{out}");
+    }
+}
+
+#[test]
+fn macro_lef_pins_lie_on_the_outline_and_the_array_is_obstructed() {
+    let d = macros(&["256x128"]);
+    let lef = std::fs::read_to_string(d.path().join("kaizen_sram_1r1w_256x128.lef")).unwrap();
+    let size: Vec<f64> = lef
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("SIZE "))
+        .expect("SIZE")
+        .trim_end_matches(" ;")
+        .split(" BY ")
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let (w, h) = (size[0], size[1]);
+    // On the site grid (0.042 x 0.144 um).
+    for (v, grid) in [(w, 0.042), (h, 0.144)] {
+        assert!(
+            ((v / grid) - (v / grid).round()).abs() < 1e-6,
+            "{v} off the {grid} grid"
+        );
+    }
+    let pins = lef.matches("\n  PIN ").count();
+    assert_eq!(
+        pins,
+        3 + 2 * 8 + 2 * 128,
+        "clock, enables, two addresses, data"
+    );
+    let mut in_obs = false;
+    let mut obstructed = vec![];
+    for line in lef.lines() {
+        in_obs |= line.trim() == "OBS";
+        if let Some(r) = line.trim().strip_prefix("RECT ") {
+            let v: Vec<f64> = r
+                .trim_end_matches(" ;")
+                .split(' ')
+                .map(|x| x.parse().unwrap())
+                .collect();
+            assert!(
+                v[0] >= 0.0 && v[1] >= 0.0 && v[2] <= w && v[3] <= h,
+                "{line} outside {w} x {h}"
+            );
+            if in_obs {
+                obstructed.push((v[2] - v[0]) * (v[3] - v[1]));
+            } else {
+                // A pin touches the left or the bottom edge.
+                assert!(v[0] == 0.0 || v[1] == 0.0, "{line}");
+            }
+        }
+    }
+    assert!(
+        !obstructed.is_empty() && obstructed.iter().all(|a| *a > 0.9 * w * h),
+        "{obstructed:?}"
+    );
 }

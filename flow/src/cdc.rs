@@ -215,6 +215,28 @@ struct Cell {
     connections: BTreeMap<String, Vec<BitRef>>,
     #[serde(default)]
     attributes: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    parameters: BTreeMap<String, serde_json::Value>,
+}
+
+impl Cell {
+    /// The memory a `$memrd` / `$memwr` port belongs to.
+    fn memid(&self) -> Option<&str> {
+        self.parameters.get("MEMID")?.as_str()
+    }
+}
+
+/// A memory's contents as the analysis sees them: one pseudo net bit per
+/// write port, driven like a register of the port's clock domain, read by
+/// the memory's read ports. Pseudo bits sit above every Yosys net number.
+const MEMORY_BIT_BASE: usize = 1 << 48;
+
+fn is_memory_write(kind: &str) -> bool {
+    kind.starts_with("$memwr")
+}
+
+fn is_memory_read(kind: &str) -> bool {
+    kind.starts_with("$memrd")
 }
 
 #[derive(Deserialize)]
@@ -281,6 +303,8 @@ struct Graph<'a> {
     names: HashMap<usize, String>,
     /// Domain bit-mask of each net bit's combinational fan-in cone.
     memo: HashMap<usize, u64>,
+    /// Per memory, the pseudo bits of its write ports.
+    memory_writes: HashMap<String, Vec<usize>>,
 }
 
 fn is_flop(kind: &str) -> bool {
@@ -301,6 +325,12 @@ fn inputs_of(g: &Graph, cell: usize, pin: usize, index: usize) -> Vec<usize> {
         "$mux" | "$pmux" | "$and" | "$or" | "$xor" | "$xnor" | "$not" | "$pos"
     );
     let mut out = vec![];
+    // A read port depends on what its memory's write ports stored.
+    if is_memory_read(&c.kind) {
+        if let Some(writes) = c.memid().and_then(|m| g.memory_writes.get(m)) {
+            out.extend(writes);
+        }
+    }
     for (name, bits, is_input) in &g.pins[cell] {
         if !is_input {
             continue;
@@ -463,7 +493,7 @@ pub fn analyse(
     let cells: Vec<(&str, &Cell)> = module.cells.iter().map(|(n, c)| (n.as_str(), c)).collect();
     let mut domains: Vec<String> = cells
         .iter()
-        .filter(|(_, c)| is_flop(&c.kind))
+        .filter(|(_, c)| is_flop(&c.kind) || is_memory_write(&c.kind))
         .filter_map(|(_, c)| c.connections.get("CLK")?.first()?.net())
         .filter_map(|b| port_bit.get(&b).map(|p| p.to_string()))
         .collect::<BTreeSet<_>>()
@@ -487,6 +517,7 @@ pub fn analyse(
         flops: vec![],
         names: names.into_iter().map(|(b, s)| (b, s.3)).collect(),
         memo: HashMap::new(),
+        memory_writes: HashMap::new(),
     };
     for (name, p) in &module.ports {
         if p.direction == "input" {
@@ -498,9 +529,13 @@ pub fn analyse(
     }
     let mut report = CdcReport::default();
     for (ci, (cname, c)) in cells.iter().enumerate() {
-        if c.kind.starts_with("$mem") {
+        if c.kind.starts_with("$mem")
+            && !is_memory_write(&c.kind)
+            && !is_memory_read(&c.kind)
+            && !c.kind.starts_with("$meminit")
+        {
             return Err(format!(
-                "{top}: memory cell `{cname}` ({}): the CDC check reads registers, not memories",
+                "{top}: memory cell `{cname}` ({}): the CDC check reads memory ports, not collected memories",
                 c.kind
             ));
         }
@@ -512,11 +547,50 @@ pub fn analyse(
                 (p.as_str(), bits, input)
             })
             .collect();
-        if is_flop(&c.kind) {
+        if is_memory_write(&c.kind) {
+            // Its data, address and enable are sampled by its clock, like a
+            // register's D; what it stores is read in that domain.
+            let memory = c
+                .memid()
+                .unwrap_or(cname)
+                .trim_start_matches('\\')
+                .to_string();
+            let bit = MEMORY_BIT_BASE + ci;
+            let clock = c.connections.get("CLK").and_then(|b| b.first()?.net());
+            let domain = clock
+                .and_then(|b| port_bit.get(&b))
+                .and_then(|p| domain_of(p));
+            let bits_of = |pin: &str| -> Vec<usize> {
+                c.connections
+                    .get(pin)
+                    .map_or(vec![], |b| b.iter().filter_map(|b| b.net()).collect())
+            };
+            let mut controls = bits_of("ADDR");
+            controls.extend(bits_of("EN"));
+            g.driver.insert(bit, Driver::Flop { cell: ci });
+            g.names.insert(bit, memory.clone());
+            g.memory_writes
+                .entry(c.memid().unwrap_or(cname).to_string())
+                .or_default()
+                .push(bit);
+            g.flop_of_cell.insert(ci, g.flops.len());
+            g.flops.push(Flop {
+                name: memory,
+                domain,
+                role: None,
+                d: bits_of("DATA"),
+                controls,
+                q: vec![bit],
+            });
+        } else if is_flop(&c.kind) {
             let q: Vec<usize> = c.connections["Q"].iter().filter_map(|b| b.net()).collect();
             let clock = c.connections.get("CLK").and_then(|b| b.first().copied());
             let clock_port = clock.and_then(|b| b.net()).and_then(|b| port_bit.get(&b));
-            let name = instance_path(cname);
+            // A flop Yosys named itself is known by the net it drives.
+            let name = match q.first() {
+                Some(&b) if cname.starts_with('$') => base(&g.name(b)),
+                _ => instance_path(cname),
+            };
             let domain = clock_port.and_then(|p| domain_of(p));
             if domain.is_none() {
                 report.violations.push(CdcViolation {

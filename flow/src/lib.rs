@@ -4,12 +4,14 @@
 
 pub mod cdc;
 pub mod check;
+pub mod fanout;
 pub mod netlist;
 pub mod pdk;
 pub mod qor;
 pub mod reports;
 pub mod run;
 pub mod sdc;
+pub mod sram;
 
 use std::path::{Path, PathBuf};
 

@@ -55,6 +55,9 @@ fn identifier(s: &str) -> &str {
 /// written as Verilog; `None` when the element is not a wire or bit range.
 fn bits(element: &str, decls: &HashMap<String, Option<(i64, i64)>>) -> Option<Vec<String>> {
     let e = element.trim();
+    if let Some(c) = constant_bits(e) {
+        return Some(c);
+    }
     let name = identifier(e);
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
@@ -83,6 +86,32 @@ fn bits(element: &str, decls: &HashMap<String, Option<(i64, i64)>>) -> Option<Ve
                 .collect()
         }
     })
+}
+
+/// A sized constant (`4'h0`, `2'b10`, `3'd5`) as one `1'b0` / `1'b1` per
+/// bit, MSB first; `None` for anything else (or x / z digits).
+fn constant_bits(e: &str) -> Option<Vec<String>> {
+    let (width, rest) = e.split_once('\'')?;
+    let width: u32 = width.trim().parse().ok()?;
+    let mut chars = rest.chars();
+    let radix = match chars.next()? {
+        'h' | 'H' => 16,
+        'b' | 'B' => 2,
+        'd' | 'D' => 10,
+        'o' | 'O' => 8,
+        _ => return None,
+    };
+    let digits: String = chars.filter(|c| *c != '_').collect();
+    if width == 0 || width > 128 {
+        return None;
+    }
+    let value = u128::from_str_radix(&digits, radix).ok()?;
+    Some(
+        (0..width)
+            .rev()
+            .map(|i| format!("1'b{}", (value >> i) & 1))
+            .collect(),
+    )
 }
 
 /// The bits of `{ a, b, ... }` (or of a single element), MSB first.
@@ -153,8 +182,18 @@ mod tests {
     }
 
     #[test]
+    fn constants_in_a_concatenation_become_bits() {
+        let n = "  wire [7:0] w;\n  wire s;\n  assign { w[7:4], w[1] } = { 4'h5, s };\n";
+        let got = split_concat_assigns(n).expect("rewritten");
+        for (bit, v) in [(7, "1'b0"), (6, "1'b1"), (5, "1'b0"), (4, "1'b1")] {
+            assert!(got.contains(&format!("assign w[{bit}] = {v};")), "{got}");
+        }
+        assert!(got.contains("assign w[1] = s;"), "{got}");
+    }
+
+    #[test]
     fn an_unreadable_concatenation_is_kept() {
-        let n = "  wire [1:0] x;\n  assign { x[1], x[0] } = { 1'b0, x[1] };\n";
+        let n = "  wire [1:0] x;\n  assign { x[1], x[0] } = { 2{x[1]} };\n";
         assert!(split_concat_assigns(n)
             .expect("rewritten")
             .contains("assign { x[1], x[0] }"));

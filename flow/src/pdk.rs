@@ -23,6 +23,43 @@ pub struct PdkConfig {
     pub tie_low: String,
     pub flop_legalize: String,
     pub boundary_vt: String,
+    /// Fan-out repair after synthesis (`fanout.rs`): the most inputs a net
+    /// may drive, the buffer ("cell input output", `{vt}` expanded) and
+    /// the pins whose nets are left alone.
+    pub max_fanout: usize,
+    pub fanout_buffer: String,
+    pub fanout_skip_pins: Vec<String>,
+    /// Where SRAM macro abstracts put their pins (`kaizen macro`).
+    pub sram: SramConfig,
+}
+
+/// The kit's layers and grid as SRAM macro abstracts use them.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct SramConfig {
+    /// Address and control pins on the left edge: a horizontal layer.
+    pub left_pin_layer: String,
+    pub left_track_pitch: f64,
+    /// Data pins on the bottom edge: a vertical layer.
+    pub bottom_pin_layer: String,
+    pub bottom_track_pitch: f64,
+    pub pin_width: f64,
+    pub pin_length: f64,
+    /// Pins sit on every n-th track.
+    pub pin_pitch_tracks: usize,
+    /// Layers the array blocks for routing (the pin layers keep their
+    /// edge strip free for pin access).
+    pub obstruction_layers: Vec<String>,
+    pub site_width: f64,
+    pub site_height: f64,
+}
+
+impl SramConfig {
+    pub fn left_pitch_um(&self) -> f64 {
+        self.left_track_pitch * self.pin_pitch_tracks as f64
+    }
+    pub fn bottom_pitch_um(&self) -> f64 {
+        self.bottom_track_pitch * self.pin_pitch_tracks as f64
+    }
 }
 
 /// A kit located on disk, for one threshold-voltage flavour.
@@ -55,6 +92,9 @@ impl Pdk {
     }
     pub fn tie_low(&self) -> String {
         self.config.tie_low.replace("{vt}", &self.vt)
+    }
+    pub fn fanout_buffer(&self) -> String {
+        self.config.fanout_buffer.replace("{vt}", &self.vt)
     }
     /// "GT2N LVT, tt 0.7 V 25 C, ... (predictive research PDK ...)"
     pub fn label(&self) -> String {

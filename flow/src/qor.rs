@@ -30,10 +30,26 @@ pub struct Qor {
     pub library: String,
     pub vt: String,
     pub caveat: String,
+    /// Standard cells: count by cell, total and area.
     pub cells_total: u64,
     pub cells: BTreeMap<String, u64>,
     pub area_um2: f64,
+    /// SRAM macros (black boxes, `kaizen macro`), apart from the cells.
+    #[serde(default)]
+    pub macros: Vec<MacroQor>,
+    #[serde(default)]
+    pub macro_area_um2: f64,
     pub clocks: Vec<ClockQor>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct MacroQor {
+    pub name: String,
+    pub words: usize,
+    pub bits: usize,
+    pub count: u64,
+    /// Each instance's area.
+    pub area_um2: f64,
 }
 
 /// Clock periods (ps) the SDC defines, by clock name.
@@ -102,6 +118,8 @@ pub fn qor(
         cells_total: cells.total_cells,
         cells: cells.cells.clone(),
         area_um2: cells.area_um2,
+        macros: vec![],
+        macro_area_um2: 0.0,
         clocks,
     }
 }
@@ -109,6 +127,8 @@ pub fn qor(
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BaselineEntry {
     pub area_um2: f64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub macro_area_um2: f64,
     pub cells_total: u64,
     pub worst_slack_ps: f64,
 }
@@ -120,6 +140,10 @@ pub struct Baseline {
     pub vt: String,
     pub note: String,
     pub blocks: BTreeMap<String, BaselineEntry>,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 /// Why `q` fails the gate (empty when it passes).
@@ -140,6 +164,13 @@ pub fn gate(baseline: &Baseline, q: &Qor) -> Vec<String> {
             100.0 * (q.area_um2 / b.area_um2 - 1.0),
             b.area_um2,
             baseline.area_tolerance_percent
+        ));
+    }
+    let macro_limit = b.macro_area_um2 * (1.0 + baseline.area_tolerance_percent / 100.0);
+    if q.macro_area_um2 > macro_limit + 1e-9 {
+        out.push(format!(
+            "{}: macro area {:.3} um2 is over the baseline {:.3} um2 (tolerance {} %); if intended, update the baseline in the same change",
+            q.block, q.macro_area_um2, b.macro_area_um2, baseline.area_tolerance_percent
         ));
     }
     for c in &q.clocks {

@@ -3,9 +3,11 @@
 //! `build/flow/<block>/<vt>/` and fails with a message naming the tool.
 
 use crate::check::PortInfo;
+use crate::fanout;
 use crate::pdk::Pdk;
 use crate::reports::{parse_sta, parse_yosys_stat, version_line, CellReport, TimingReport};
 use crate::sdc::{self, Sdc};
+use crate::sram::{self, SramMacro};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,6 +18,29 @@ pub struct Design {
     pub top: String,
     pub verilog: String,
     pub ports: Vec<PortInfo>,
+    /// SRAM macros the block instantiates (their models are in `verilog`).
+    pub macros: Vec<SramMacro>,
+    pub memories: Memories,
+}
+
+/// How a block's SRAMs are built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Memories {
+    /// Black boxes with generated abstracts (`crate::sram`).
+    #[default]
+    Macros,
+    /// Their behavioural models synthesised to the kit's flops.
+    Flops,
+}
+
+impl Design {
+    /// The macros as the flow sees them: none when built with flops.
+    fn black_boxes(&self) -> &[SramMacro] {
+        match self.memories {
+            Memories::Macros => &self.macros,
+            Memories::Flops => &[],
+        }
+    }
 }
 
 pub fn sdc_path(root: &Path, block: &str) -> PathBuf {
@@ -32,7 +57,11 @@ pub fn load_sdc(root: &Path, block: &str) -> Result<(PathBuf, Sdc), String> {
 }
 
 fn work_dir(root: &Path, design: &Design, pdk: &Pdk) -> Result<PathBuf, String> {
-    let dir = root.join("build/flow").join(&design.block).join(&pdk.vt);
+    let variant = match design.memories {
+        Memories::Macros => pdk.vt.clone(),
+        Memories::Flops => format!("{}-flops", pdk.vt),
+    };
+    let dir = root.join("build/flow").join(&design.block).join(variant);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     Ok(dir)
 }
@@ -69,7 +98,25 @@ pub fn tool_version(name: &str, flag: &str) -> String {
 
 pub struct Synthesis {
     pub netlist: PathBuf,
+    /// Standard cells only.
     pub cells: CellReport,
+    /// Macro instances by macro, with each one's area.
+    pub macros: Vec<(SramMacro, u64, f64)>,
+    pub macro_liberties: Vec<PathBuf>,
+}
+
+/// Writes the abstracts of the design's black-box macros into its work
+/// directory.
+fn macro_abstracts(
+    dir: &Path,
+    design: &Design,
+    pdk: &Pdk,
+) -> Result<Vec<sram::MacroFiles>, String> {
+    design
+        .black_boxes()
+        .iter()
+        .map(|m| sram::write_abstracts(m, pdk, &dir.join("macros")))
+        .collect()
 }
 
 /// Yosys: emitted Verilog to a netlist of the kit's cells.
@@ -78,8 +125,15 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
     let verilog = dir.join(format!("{}.v", design.top));
     std::fs::write(&verilog, &design.verilog)
         .map_err(|e| format!("cannot write {}: {e}", verilog.display()))?;
+    // Yosys's netlist, and the one the later steps read (fan-out repaired).
+    let yosys_netlist = dir.join(format!("{}.yosys.v", design.top));
     let netlist = dir.join(format!("{}.netlist.v", design.top));
     let stat = dir.join("synth_stat.txt");
+    let macro_libs: Vec<PathBuf> = macro_abstracts(&dir, design, pdk)?
+        .into_iter()
+        .map(|f| f.liberty)
+        .collect();
+    let join = |v: Vec<String>| v.join(" ");
     // ABC maps for delay (and buffers high fan-out nets) against the
     // block's fastest clock; without a clock it maps for area.
     let clock_ps = load_sdc(root, &design.block)
@@ -91,12 +145,26 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
         ("KAIZEN_VERILOG", verilog.display().to_string()),
         ("KAIZEN_TOP", design.top.clone()),
         ("KAIZEN_LIBERTY", pdk.liberty().display().to_string()),
-        ("KAIZEN_NETLIST", netlist.display().to_string()),
+        ("KAIZEN_NETLIST", yosys_netlist.display().to_string()),
         ("KAIZEN_STAT", stat.display().to_string()),
         ("KAIZEN_FLOP", pdk.config.flop_legalize.clone()),
         ("KAIZEN_TIEHI", pdk.tie_high()),
         ("KAIZEN_TIELO", pdk.tie_low()),
         ("KAIZEN_CLOCK_PS", clock_ps),
+        (
+            "KAIZEN_MACRO_LIBERTY",
+            join(macro_libs.iter().map(|p| p.display().to_string()).collect()),
+        ),
+        (
+            "KAIZEN_MACRO_DEFINES",
+            join(
+                design
+                    .black_boxes()
+                    .iter()
+                    .map(|m| format!("-DKAIZEN_MACRO_{}", m.name))
+                    .collect(),
+            ),
+        ),
     ];
     let script = root.join("scripts/yosys_synth.tcl").display().to_string();
     // Synthesis of a large block takes minutes: reuse the last netlist when
@@ -109,13 +177,16 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
     for (k, v) in &env {
         key.update(format!("\0{k}={v}").as_bytes());
     }
+    for lib in &macro_libs {
+        key.update(std::fs::read(lib).map_err(|e| format!("cannot read {}: {e}", lib.display()))?);
+    }
     // The library itself, by size and modification time (it is large).
     if let Ok(m) = std::fs::metadata(pdk.liberty()) {
         key.update(format!("\0{}:{:?}", m.len(), m.modified().ok()).as_bytes());
     }
     let key = format!("{:x}", key.finalize());
     let key_file = dir.join("synth.key");
-    let cached = netlist.exists()
+    let cached = yosys_netlist.exists()
         && stat.exists()
         && std::fs::read_to_string(&key_file).is_ok_and(|k| k == key);
     if !cached {
@@ -131,8 +202,86 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
     }
     let text = std::fs::read_to_string(&stat)
         .map_err(|e| format!("cannot read {}: {e}", stat.display()))?;
-    let cells = parse_yosys_stat(&text).map_err(|e| format!("{}: {e}", stat.display()))?;
-    Ok(Synthesis { netlist, cells })
+    let mut cells = parse_yosys_stat(&text).map_err(|e| format!("{}: {e}", stat.display()))?;
+    // Macros are listed apart from the standard cells.
+    let mut macros = vec![];
+    for m in design.black_boxes() {
+        let count = cells.cells.remove(&m.name).unwrap_or(0);
+        let area = sram::model::physical(m, &pdk.config.sram).area_um2();
+        cells.total_cells -= count;
+        cells.area_um2 -= count as f64 * area;
+        macros.push((m.clone(), count, area));
+    }
+    let buffers = repair_fanout(&yosys_netlist, &netlist, pdk)?;
+    if buffers > 0 {
+        let (cell, area) = buffers_cell(pdk)?;
+        *cells.cells.entry(cell).or_default() += buffers as u64;
+        cells.total_cells += buffers as u64;
+        cells.area_um2 += buffers as f64 * area;
+    }
+    // What is left after taking the macros out, without rounding noise.
+    cells.area_um2 = ((cells.area_um2 * 1e6).round() / 1e6).max(0.0);
+    Ok(Synthesis {
+        netlist,
+        cells,
+        macros,
+        macro_liberties: macro_libs,
+    })
+}
+
+/// The fan-out buffer's cell name and area.
+fn buffers_cell(pdk: &Pdk) -> Result<(String, f64), String> {
+    let cell = pdk.fanout_buffer();
+    let name = cell
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let lib = library_pins(pdk)?;
+    let area = *lib.area.get(&name).ok_or_else(|| {
+        format!("constraints/pdk.toml: fanout_buffer `{name}` is not in the library")
+    })?;
+    Ok((name, area))
+}
+
+fn library_pins(pdk: &Pdk) -> Result<fanout::CellPins, String> {
+    let path = pdk.liberty();
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(fanout::read_liberty_pins(&text))
+}
+
+/// Writes `out`: `netlist` with buffer trees on its high-fan-out nets
+/// (`fanout.rs`). Returns the number of buffers added.
+fn repair_fanout(netlist: &Path, out: &Path, pdk: &Pdk) -> Result<usize, String> {
+    let text = std::fs::read_to_string(netlist)
+        .map_err(|e| format!("cannot read {}: {e}", netlist.display()))?;
+    let buffer = pdk.fanout_buffer();
+    let b: Vec<&str> = buffer.split_whitespace().collect();
+    let [cell, input, output] = b[..] else {
+        return Err(format!(
+            "constraints/pdk.toml: fanout_buffer `{buffer}` must be `cell input output`"
+        ));
+    };
+    let ties: Vec<String> = [pdk.tie_high(), pdk.tie_low()]
+        .iter()
+        .filter_map(|t| t.split_whitespace().next().map(String::from))
+        .collect();
+    let repair = fanout::Repair {
+        max_fanout: pdk.config.max_fanout.max(2),
+        buffer: (cell, input, output),
+        skip_pins: &pdk.config.fanout_skip_pins,
+        skip_drivers: &ties,
+    };
+    let (repaired, count) = match fanout::repair(&text, &library_pins(pdk)?, &repair) {
+        Some(r) => r,
+        None => (text, 0),
+    };
+    let tmp = out.with_extension("v.tmp");
+    std::fs::write(&tmp, repaired)
+        .and_then(|()| std::fs::rename(&tmp, out))
+        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    Ok(count)
 }
 
 /// OpenSTA on the synthesised netlist with the block's SDC.
@@ -140,10 +289,10 @@ pub fn sta(
     root: &Path,
     design: &Design,
     pdk: &Pdk,
-    netlist: &Path,
+    synthesis: &Synthesis,
 ) -> Result<TimingReport, String> {
     let dir = work_dir(root, design, pdk)?;
-    let netlist = sta_netlist(netlist)?;
+    let netlist = sta_netlist(&synthesis.netlist)?;
     let env = [
         ("KAIZEN_LIBERTY", pdk.liberty().display().to_string()),
         (
@@ -155,6 +304,15 @@ pub fn sta(
         (
             "KAIZEN_SDC",
             sdc_path(root, &design.block).display().to_string(),
+        ),
+        (
+            "KAIZEN_MACRO_LIBERTY",
+            synthesis
+                .macro_liberties
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(" "),
         ),
     ];
     let script = root.join("scripts/sta.tcl").display().to_string();
@@ -196,6 +354,10 @@ pub fn pnr(
     pdk: &Pdk,
     netlist: &Path,
 ) -> Result<(PathBuf, bool), String> {
+    let macro_lefs: Vec<String> = macro_abstracts(&work_dir(root, design, pdk)?, design, pdk)?
+        .into_iter()
+        .map(|f| f.lef.display().to_string())
+        .collect();
     let dir = work_dir(root, design, pdk)?.join("pnr");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let fp_path = root
@@ -231,6 +393,7 @@ pub fn pnr(
     let vars = [
         ("KAIZEN_TECH_LEF", pdk.tech_lef().display().to_string()),
         ("KAIZEN_CELL_LEF", pdk.cell_lef().display().to_string()),
+        ("KAIZEN_MACRO_LEF", macro_lefs.join(" ")),
         ("KAIZEN_LIBERTY", pdk.liberty().display().to_string()),
         ("KAIZEN_NETLIST", netlist.display().to_string()),
         ("KAIZEN_TOP", design.top.clone()),

@@ -35,6 +35,8 @@ pub type AsyncFifoTop = AsyncFifo<Bits<32>, 4, 5>;
 pub type BitSyncTop = SyncBits<Bit>;
 /// 32-bit words through a two-phase handshake.
 pub type HandshakeSyncTop = HandshakeSync<Bits<32>>;
+/// A 64 x 32 two-port SRAM macro (the smallest top that carries one).
+pub type SramTop = Sram<Bits<32>, 6>;
 
 pub fn fifo() -> FifoTop {
     FifoTop::new(FIFO_ALMOST_FULL)
@@ -195,6 +197,17 @@ pub fn reset_sync() -> ResetSync {
     ResetSync::default()
 }
 
+port_access!(SramTop {
+    inputs: [
+        clock,
+        write_enable,
+        write_address,
+        write_data,
+        read_enable,
+        read_address
+    ],
+    outputs: [read_data]
+});
 port_access!(FifoTop {
     inputs: [clock, reset, push, data_in, pop],
     outputs: [data_out, full, empty, almost_full, count]
@@ -510,6 +523,22 @@ pub const CATALOG: &[CatalogEntry] = &[
                     ("poly", format!("{:#x}", s.poly)),
                     ("seed", format!("{:#x}", s.seed)),
                     ("data_bits", "32".into()),
+                ]),
+            )
+        },
+    },
+    CatalogEntry {
+        name: "sram",
+        summary: "two-port SRAM macro, 64 x 32 bits, registered read (behavioural model; a black box in the flow)",
+        emit: || {
+            let shape = SramTop::shape();
+            emit_connected(
+                "sram",
+                SramTop::default(),
+                params(&[
+                    ("words", shape.words.to_string()),
+                    ("bits", shape.bits.to_string()),
+                    ("macro", shape.name()),
                 ]),
             )
         },

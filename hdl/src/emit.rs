@@ -1,6 +1,7 @@
 //! Verilog emission: rust-hdl's generator, module names made unique per
 //! block, and a manifest describing what was written.
 
+use crate::primitives::{SramShape, SRAM_MACRO_PREFIX};
 use rust_hdl::core::check_error::check_all;
 use rust_hdl::prelude::*;
 use serde::Serialize;
@@ -32,6 +33,8 @@ pub struct Emitted {
     pub ports: Vec<Port>,
     /// The block's build parameters, as text.
     pub parameters: BTreeMap<String, String>,
+    /// SRAM macros the block instantiates (their models are in the file).
+    pub macros: Vec<SramShape>,
     /// SHA-256 of `verilog`.
     pub sha256: String,
     #[serde(skip)]
@@ -103,12 +106,17 @@ pub fn emit<B: Block>(
     );
     let verilog = format!("{header}{}\n", verilog.trim());
     let sha256 = format!("{:x}", Sha256::digest(verilog.as_bytes()));
+    let macros = modules
+        .iter()
+        .filter_map(|m| SramShape::from_name(m))
+        .collect();
     Ok(Emitted {
         block: name.to_string(),
         top_module,
         modules,
         ports: ports_of(block),
         parameters,
+        macros,
         sha256,
         verilog,
     })
@@ -124,6 +132,14 @@ fn rename_modules(verilog: &str, top: &str) -> (String, Vec<String>) {
     for line in verilog.lines() {
         if let Some(rest) = line.trim_start().strip_prefix("module ") {
             let old: String = rest.chars().take_while(|c| is_ident_char(*c)).collect();
+            // Macro models keep their name (the Liberty cell's), and are
+            // listed once however many instances brought them.
+            if old.starts_with(SRAM_MACRO_PREFIX) {
+                if !order.contains(&old) {
+                    order.push(old);
+                }
+                continue;
+            }
             let new = match old.strip_prefix("top") {
                 Some(path) => format!("{top}{}", path.replace('$', "__")),
                 None => format!("{top}__{old}"),

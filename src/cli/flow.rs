@@ -6,11 +6,13 @@ use anyhow::{anyhow, bail, Context};
 use clap::{Args, Subcommand};
 use kaizen_flow::check::{check_constraints, PortInfo};
 use kaizen_flow::pdk::{locate, Pdk};
-use kaizen_flow::qor::{gate, qor, Baseline, BaselineEntry, Qor};
-use kaizen_flow::run::{self, Design};
+use kaizen_flow::qor::{gate, qor, Baseline, BaselineEntry, MacroQor, Qor};
+use kaizen_flow::run::{self, Design, Memories};
+use kaizen_flow::sram::SramMacro;
 use kaizen_flow::{project_root, run::load_sdc};
 use kaizen_hdl::catalog;
 use kaizen_hdl::emit::Direction;
+use kaizen_hdl::primitives::SramShape;
 use std::path::Path;
 
 #[derive(Args)]
@@ -41,12 +43,31 @@ struct StepArgs {
     /// Threshold-voltage flavour of the library (see constraints/pdk.toml).
     #[arg(long)]
     vt: Option<String>,
+    /// SRAMs as macros (black boxes with generated abstracts) or built from
+    /// the kit's flops.
+    #[arg(long, value_enum, default_value_t = MemoriesArg::Macros)]
+    memories: MemoriesArg,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MemoriesArg {
+    Macros,
+    Flops,
+}
+
+impl From<MemoriesArg> for Memories {
+    fn from(m: MemoriesArg) -> Self {
+        match m {
+            MemoriesArg::Macros => Memories::Macros,
+            MemoriesArg::Flops => Memories::Flops,
+        }
+    }
 }
 
 const BASELINE: &str = "constraints/qor-baseline.json";
 
 /// The emitted block, as the flow needs it.
-fn design(block: &str) -> anyhow::Result<Design> {
+fn design(block: &str, memories: Memories) -> anyhow::Result<Design> {
     let e =
         (catalog::find(block).map_err(anyhow::Error::msg)?.emit)().map_err(anyhow::Error::msg)?;
     Ok(Design {
@@ -61,15 +82,25 @@ fn design(block: &str) -> anyhow::Result<Design> {
                 width: p.width,
             })
             .collect(),
+        macros: e.macros.iter().map(|m| sram_macro(*m)).collect(),
+        memories,
         verilog: e.verilog,
     })
+}
+
+pub fn sram_macro(m: SramShape) -> SramMacro {
+    SramMacro {
+        name: m.name(),
+        words: m.words,
+        bits: m.bits,
+    }
 }
 
 pub fn check(blocks: &Blocks) -> anyhow::Result<()> {
     let root = project_root();
     let mut failed = 0;
     for name in blocks.names()? {
-        let d = design(&name)?;
+        let d = design(&name, Memories::Macros)?;
         let (path, sdc) = load_sdc(&root, &name).map_err(anyhow::Error::msg)?;
         let problems = check_constraints(&path.display().to_string(), &sdc, &d.ports);
         if problems.is_empty() {
@@ -97,13 +128,14 @@ fn synth_sta(
     root: &Path,
     pdk: &Pdk,
     block: &str,
+    memories: Memories,
     with_sta: bool,
-) -> anyhow::Result<(Qor, std::path::PathBuf)> {
-    let d = design(block)?;
+) -> anyhow::Result<(Qor, run::Synthesis)> {
+    let d = design(block, memories)?;
     let (_, sdc) = load_sdc(root, block).map_err(anyhow::Error::msg)?;
     let syn = run::synth(root, &d, pdk).map_err(anyhow::Error::msg)?;
     let timing = if with_sta {
-        Some(run::sta(root, &d, pdk, &syn.netlist).map_err(anyhow::Error::msg)?)
+        Some(run::sta(root, &d, pdk, &syn).map_err(anyhow::Error::msg)?)
     } else {
         None
     };
@@ -123,44 +155,129 @@ fn synth_sta(
     if timing.is_none() {
         q.clocks.clear();
     }
+    q.macros = syn
+        .macros
+        .iter()
+        .map(|(m, count, area)| MacroQor {
+            name: m.name.clone(),
+            words: m.words,
+            bits: m.bits,
+            count: *count,
+            area_um2: *area,
+        })
+        .collect();
+    q.macro_area_um2 = syn.macros.iter().map(|(_, n, a)| *n as f64 * a).sum();
     let dir = root.join("build/qor");
     create_dir(&dir)?;
-    let file = if pdk.vt == pdk.config.default_vt {
-        format!("{block}.json")
-    } else {
-        format!("{block}.{}.json", pdk.vt)
-    };
+    let mut stem = block.to_string();
+    if pdk.vt != pdk.config.default_vt {
+        stem += &format!(".{}", pdk.vt);
+    }
+    if memories == Memories::Flops {
+        stem += ".flops";
+    }
+    let file = format!("{stem}.json");
     let path = dir.join(file);
     write_atomically(&path, (serde_json::to_string_pretty(&q)? + "\n").as_bytes())?;
-    Ok((q, syn.netlist))
+    Ok((q, syn))
 }
 
 fn print_table(rows: &[Qor], pdk: &Pdk) {
     println!("{}", pdk.label());
     println!(
-        "{:<12} {:>7} {:>11} {:>10} {:>10} {:>10}",
-        "block", "cells", "area um2", "target", "WNS ps", "Fmax MHz"
+        "{:<16} {:>7} {:>11} {:>11} {:>10} {:>10} {:>10}",
+        "block", "cells", "area um2", "macros um2", "target", "WNS ps", "Fmax MHz"
     );
     for q in rows {
+        let macros = if q.macros.is_empty() {
+            "-".to_string()
+        } else {
+            format!("{:.3}", q.macro_area_um2)
+        };
+        let head = format!(
+            "{:<16} {:>7} {:>11.3} {macros:>11}",
+            q.block, q.cells_total, q.area_um2
+        );
         match q.clocks.first() {
             Some(c) => println!(
-                "{:<12} {:>7} {:>11.3} {:>6.0} MHz {:>10.2} {:>10.0}",
-                q.block, q.cells_total, q.area_um2, c.target_mhz, c.wns_ps, c.fmax_mhz
+                "{head} {:>6.0} MHz {:>10.2} {:>10.0}",
+                c.target_mhz, c.wns_ps, c.fmax_mhz
             ),
-            None => println!("{:<12} {:>7} {:>11.3}", q.block, q.cells_total, q.area_um2),
+            None => println!("{head}"),
+        }
+        for c in q.clocks.iter().skip(1) {
+            println!(
+                "{:<16} {:>7} {:>11} {:>11} {:>6.0} MHz {:>10.2} {:>10.0}",
+                format!("  {}", c.name),
+                "",
+                "",
+                "",
+                c.target_mhz,
+                c.wns_ps,
+                c.fmax_mhz
+            );
+        }
+        for m in &q.macros {
+            println!("  {}: {} x {:.3} um2", m.name, m.count, m.area_um2);
         }
     }
+}
+
+/// Runs `job` on every block, as many at once as `KAIZEN_JOBS` says (else
+/// one per core): the tools run one block per process, so blocks are
+/// independent. Prints a line as each block finishes; results in `names`'
+/// order, the first error wins.
+fn each_block(
+    names: &[String],
+    job: impl Fn(&str) -> anyhow::Result<Qor> + Sync,
+) -> anyhow::Result<Vec<Qor>> {
+    let jobs = std::env::var("KAIZEN_JOBS")
+        .ok()
+        .and_then(|j| j.parse::<usize>().ok())
+        .filter(|&j| j > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .min(names.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<anyhow::Result<Qor>>>> =
+        names.iter().map(|_| Default::default()).collect();
+    let start = std::time::Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            // Emitting a big block recurses deeply: a stack of its own.
+            let worker = || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(name) = names.get(i) else { break };
+                let t = std::time::Instant::now();
+                let r = job(name);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                eprintln!(
+                    "[{n}/{}] {name}: {} in {:.0} s ({:.0} s so far)",
+                    names.len(),
+                    if r.is_ok() { "done" } else { "failed" },
+                    t.elapsed().as_secs_f64(),
+                    start.elapsed().as_secs_f64()
+                );
+                *results[i].lock().unwrap() = Some(r);
+            };
+            std::thread::Builder::new()
+                .stack_size(256 << 20)
+                .spawn_scoped(scope, worker)
+                .expect("a worker thread");
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.into_inner().unwrap().expect("every block ran"))
+        .collect()
 }
 
 /// Synthesis (and STA) of the chosen blocks, as a table.
 fn table(root: &Path, a: &StepArgs, with_sta: bool) -> anyhow::Result<()> {
     let pdk = locate_pdk(root, a.vt.as_deref())?;
-    let rows = a
-        .blocks
-        .names()?
-        .iter()
-        .map(|b| synth_sta(root, &pdk, b, with_sta).map(|r| r.0))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let rows = each_block(&a.blocks.names()?, |b| {
+        synth_sta(root, &pdk, b, a.memories.into(), with_sta).map(|r| r.0)
+    })?;
     print_table(&rows, &pdk);
     Ok(())
 }
@@ -177,9 +294,10 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
         Step::Pnr(a) => {
             let pdk = locate_pdk(&root, a.vt.as_deref())?;
             for b in a.blocks.names()? {
-                let (_, netlist) = synth_sta(&root, &pdk, &b, false)?;
-                let (dir, ran) =
-                    run::pnr(&root, &design(&b)?, &pdk, &netlist).map_err(anyhow::Error::msg)?;
+                let memories = a.memories.into();
+                let (_, syn) = synth_sta(&root, &pdk, &b, memories, false)?;
+                let (dir, ran) = run::pnr(&root, &design(&b, memories)?, &pdk, &syn.netlist)
+                    .map_err(anyhow::Error::msg)?;
                 if ran {
                     println!("{b}: OpenROAD done; reports in {}", dir.display());
                 } else {
@@ -192,11 +310,9 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
         }
         Step::Baseline(blocks) => {
             let pdk = locate_pdk(&root, None)?;
-            let rows = blocks
-                .names()?
-                .iter()
-                .map(|b| synth_sta(&root, &pdk, b, true).map(|r| r.0))
-                .collect::<anyhow::Result<Vec<_>>>()?;
+            let rows = each_block(&blocks.names()?, |b| {
+                synth_sta(&root, &pdk, b, Memories::Macros, true).map(|r| r.0)
+            })?;
             let mut entries = match std::fs::read_to_string(root.join(BASELINE)) {
                 Ok(text) => {
                     serde_json::from_str::<Baseline>(&text)
@@ -215,6 +331,7 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
                     q.block.clone(),
                     BaselineEntry {
                         area_um2: q.area_um2,
+                        macro_area_um2: q.macro_area_um2,
                         cells_total: q.cells_total,
                         worst_slack_ps: slack,
                     },
@@ -239,15 +356,13 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot read {BASELINE}"))?;
             let baseline: Baseline = serde_json::from_str(&text)
                 .with_context(|| format!("{BASELINE}: not a QoR baseline"))?;
-            let rows = baseline
-                .blocks
-                .keys()
-                .map(|b| {
-                    catalog::find(b)
-                        .map_err(|e| anyhow!("{BASELINE}: {e}"))
-                        .and_then(|_| synth_sta(&root, &pdk, b, true).map(|r| r.0))
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
+            let names: Vec<String> = baseline.blocks.keys().cloned().collect();
+            for b in &names {
+                catalog::find(b).map_err(|e| anyhow!("{BASELINE}: {e}"))?;
+            }
+            let rows = each_block(&names, |b| {
+                synth_sta(&root, &pdk, b, Memories::Macros, true).map(|r| r.0)
+            })?;
             print_table(&rows, &pdk);
             let failures: Vec<String> = rows.iter().flat_map(|q| gate(&baseline, q)).collect();
             if !failures.is_empty() {

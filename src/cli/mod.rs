@@ -7,6 +7,7 @@ mod emit;
 mod files;
 mod flow;
 mod lint;
+mod macros;
 mod memctl;
 mod regress;
 mod sim;
@@ -60,6 +61,8 @@ enum Command {
     },
     /// Synthesis, static timing and place-and-route on the open flow.
     Flow(flow::FlowArgs),
+    /// SRAM macro abstracts (Liberty, LEF) and behavioural model for a shape.
+    Macro(macros::MacroArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
@@ -83,6 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Flow(args) => flow::run(args),
+        Command::Macro(args) => macros::run(args),
     }
 }
 

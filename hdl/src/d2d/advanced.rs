@@ -278,7 +278,8 @@ impl Logic for AdvancedPhy {
         self.sds.word_in.next = self.scrambler.data_out.val();
         // Spare remap: physical lane p carries logical lane p - s.
         self.widen.a.next = self.sds.word_out.val();
-        self.tx_map.good.next = self.tx_good.q.val();
+        self.tx_map.clock.next = self.clock.val();
+        self.tx_map.reset.next = self.reset.val();
         self.tx_physical.next = self.zero_lanes.val();
         for s in 0..SHIFTS {
             self.tx_physical.next = self.tx_physical.val()
@@ -303,7 +304,8 @@ impl Logic for AdvancedPhy {
         for l in 0..PHYS_LANES {
             self.deskew.delays[l].next = self.delays[l].q.val();
         }
-        self.rx_map.good.next = self.rx_good.q.val();
+        self.rx_map.clock.next = self.clock.val();
+        self.rx_map.reset.next = self.reset.val();
         self.rx_wide.next = self.zero_lanes.val();
         for s in 0..SHIFTS {
             self.rx_wide.next = self.rx_wide.val()
@@ -355,6 +357,10 @@ impl Logic for AdvancedPhy {
         if self.ltsm.latch_tx.val() {
             self.tx_good.d.next = self.pgood.val();
         }
+        // The maps register their masks: fed the vectors' next values, they
+        // hold the masks of the latched vectors from the clock they latch.
+        self.tx_map.good.next = self.tx_good.d.val();
+        self.rx_map.good.next = self.rx_good.d.val();
 
         self.state.next = self.ltsm.state.val();
         self.rx_mode.next = self.m_full.val();

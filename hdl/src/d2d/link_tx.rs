@@ -12,11 +12,17 @@
 //! carries this die's acknowledge (last flit received in order) and, once,
 //! a NAK when the receiver asks for one. Word 0 gets the header, word 15 the
 //! CRC (`FlitCrc`). Sequence numbers are 8 bits; the window is 16.
+//!
+//! The replay buffer is an SRAM macro with a registered read, so it is read
+//! one clock ahead: each clock it fetches the word that is current next
+//! clock. Only a flit's first word cannot be fetched ahead (the framer picks
+//! the flit in the clock it starts), so each slot's word 0 is also kept in
+//! flops (16 words beside the macro's 256).
 
 use super::flit::{FLAG_ACK, FLAG_NAK, KIND_DATA};
 use super::flit_crc::{crc_for, FlitCrc};
 use super::protocol::*;
-use crate::primitives::{Gf2Matrix, Reg, RegFile, XorNet, XorNet2};
+use crate::primitives::{Gf2Matrix, Reg, RegFile, Sram, XorNet, XorNet2};
 use rust_hdl::prelude::*;
 
 #[derive(LogicBlock)]
@@ -46,7 +52,10 @@ pub struct LinkTx {
     pub nak_sent: Signal<Out, Bit>,
     /// Flits sent again (NAK, timeout or retrain).
     pub replays: Signal<Out, Bits<32>>,
-    buffer: RegFile<Bits<WORD_BITS>, 8>,
+    /// Every stored word, at (slot, word).
+    replay: Sram<Bits<WORD_BITS>, 8>,
+    /// Word 0 of each slot.
+    first_words: RegFile<Bits<WORD_BITS>, 4>,
     crc: FlitCrc,
     place_header: XorNet2<8, 8, WORD_BITS>,
     place_payload: XorNet<WORD_BITS, WORD_BITS>,
@@ -75,6 +84,8 @@ pub struct LinkTx {
     seq: Signal<Local, Bits<8>>,
     acked: Signal<Local, Bits<8>>,
     body: Signal<Local, Bits<WORD_BITS>>,
+    /// Word index current on the next clock.
+    next_widx: Signal<Local, Bits<8>>,
     header: Signal<Local, Bits<WORD_BITS>>,
     /// Added to the oldest unacknowledged flit when replaying (0; the
     /// teeth mutants use +-1).
@@ -125,7 +136,9 @@ impl LinkTx {
             my_nak: Default::default(),
             nak_sent: Default::default(),
             replays: Default::default(),
-            buffer: RegFile::default(),
+            replay: Sram::default(),
+            first_words: RegFile::default(),
+            next_widx: Default::default(),
             crc: crc_for(mutation),
             // seq -> byte 1, ack -> byte 2.
             place_header: XorNet2::new(Gf2Matrix::placement(16, w, &[(0, 8, 8), (8, 16, 8)])),
@@ -180,8 +193,9 @@ impl LinkTx {
 impl Logic for LinkTx {
     #[hdl_gen]
     fn update(&mut self) {
-        self.buffer.clock.next = self.clock.val();
-        self.buffer.reset.next = self.reset.val();
+        self.replay.clock.next = self.clock.val();
+        self.first_words.clock.next = self.clock.val();
+        self.first_words.reset.next = self.reset.val();
         self.crc.clock.next = self.clock.val();
         self.crc.reset.next = self.reset.val();
         self.wr_addr.clock.next = self.clock.val();
@@ -221,9 +235,13 @@ impl Logic for LinkTx {
         self.accept.next = self.tx_valid.val() & self.slot_free.val();
         self.place_payload.a.next = self.tx_word.val();
         self.place_carry.a.next = self.tx_word.val();
-        self.buffer.write_enable.next = self.accept.val();
-        self.buffer.write_address.next = self.wr_addr.q.val();
-        self.buffer.write_data.next = self.place_payload.y.val() | self.carry.q.val();
+        self.replay.write_enable.next = self.accept.val();
+        self.replay.write_address.next = self.wr_addr.q.val();
+        self.replay.write_data.next = self.place_payload.y.val() | self.carry.q.val();
+        self.first_words.write_enable.next =
+            self.accept.val() & ((self.wr_addr.q.val() & self.word_mask.val()) == self.zero8.val());
+        self.first_words.write_address.next = self.wr_addr.q.val().get_bits::<4>(4);
+        self.first_words.write_data.next = self.replay.write_data.val();
         self.wr_addr.d.next = self.wr_addr.q.val();
         self.filled.d.next = self.filled.q.val();
         self.carry.d.next = self.carry.q.val();
@@ -255,7 +273,16 @@ impl Logic for LinkTx {
             self.is_data.next = self.ptr.val() != self.filled.q.val();
             self.seq.next = self.ptr.val();
         }
-        self.buffer.read_address.next = (self.seq.val() << self.four8.val()) | self.widx.q.val();
+        // Fetch ahead: the next word of this flit when this one goes out,
+        // else this word again. (A wrap to word 0 starts a flit, which
+        // reads `first_words`; a slot is never written while it is sent.)
+        self.next_widx.next = self.widx.q.val();
+        if self.word_en.val() {
+            self.next_widx.next = (self.widx.q.val() + self.one8.val()) & self.word_mask.val();
+        }
+        self.replay.read_enable.next = true;
+        self.replay.read_address.next = (self.seq.val() << self.four8.val()) | self.next_widx.val();
+        self.first_words.read_address.next = self.seq.val().get_bits::<4>(0);
         self.place_header.a.next = self.seq.val();
         self.place_header.b.next = self.my_ack.val();
         self.header.next = self.place_header.y.val() | self.flag_ack.val();
@@ -267,7 +294,10 @@ impl Logic for LinkTx {
         }
         self.body.next = self.zero_word.val();
         if self.is_data.val() {
-            self.body.next = self.buffer.read_data.val();
+            self.body.next = self.replay.read_data.val();
+            if self.start.val() {
+                self.body.next = self.first_words.read_data.val();
+            }
         }
         if self.start.val() {
             self.body.next = self.body.val() | self.header.val();

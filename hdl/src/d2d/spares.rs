@@ -9,28 +9,167 @@
 //! remap is five shifts and masks of the whole word (transmit:
 //! `OR_s (logical << B*s) & sel[s]`; receive: `OR_s (physical & sel[s]) >> B*s`).
 //! `SpareCheck` says whether a good-lane vector can be repaired at all.
+//! Both count broken lanes with `BrokenBelow`, a log-depth prefix count, so
+//! 68 lanes fit a 2 GHz clock; `SpareMap`'s masks are registered.
 
 use super::advanced::{LANE_BITS, PHYS_BITS, PHYS_LANES, SPARES};
 use super::protocol::Mutation;
+use crate::primitives::Reg;
 use rust_hdl::prelude::*;
 
 /// Shifts 0 ..= SPARES.
 pub const SHIFTS: usize = SPARES + 1;
 
+/// Broken lanes below each physical lane, saturating at 7 (above every
+/// shift that matters): a Kogge-Stone prefix count, seven levels of 3-bit
+/// saturating adds, not a 68-long ripple of increments.
+#[derive(LogicBlock)]
+pub struct BrokenBelow {
+    pub good: Signal<In, Bits<PHYS_LANES>>,
+    /// Broken lanes among `0 .. p`.
+    pub below: [Signal<Out, Bits<3>>; PHYS_LANES],
+    /// Broken lanes among all.
+    pub total: Signal<Out, Bits<3>>,
+    /// Level k holds counts over windows of 2^k lanes ending at each lane.
+    l0: [Signal<Local, Bits<3>>; PHYS_LANES],
+    l1: [Signal<Local, Bits<3>>; PHYS_LANES],
+    l2: [Signal<Local, Bits<3>>; PHYS_LANES],
+    l3: [Signal<Local, Bits<3>>; PHYS_LANES],
+    l4: [Signal<Local, Bits<3>>; PHYS_LANES],
+    l5: [Signal<Local, Bits<3>>; PHYS_LANES],
+    l6: [Signal<Local, Bits<3>>; PHYS_LANES],
+    l7: [Signal<Local, Bits<3>>; PHYS_LANES],
+    zero3: Constant<Bits<3>>,
+    one3: Constant<Bits<3>>,
+    seven: Constant<Bits<3>>,
+}
+
+impl Default for BrokenBelow {
+    fn default() -> Self {
+        const { assert!(PHYS_LANES <= 128) };
+        let k = |v: u64| Constant::new(v.into());
+        Self {
+            good: Default::default(),
+            below: std::array::from_fn(|_| Default::default()),
+            total: Default::default(),
+            l0: std::array::from_fn(|_| Default::default()),
+            l1: std::array::from_fn(|_| Default::default()),
+            l2: std::array::from_fn(|_| Default::default()),
+            l3: std::array::from_fn(|_| Default::default()),
+            l4: std::array::from_fn(|_| Default::default()),
+            l5: std::array::from_fn(|_| Default::default()),
+            l6: std::array::from_fn(|_| Default::default()),
+            l7: std::array::from_fn(|_| Default::default()),
+            zero3: k(0),
+            one3: k(1),
+            seven: k(7),
+        }
+    }
+}
+
+impl Logic for BrokenBelow {
+    #[hdl_gen]
+    fn update(&mut self) {
+        for p in 0..PHYS_LANES {
+            self.l0[p].next = self.zero3.val();
+            if !self.good.val().get_bit(p) {
+                self.l0[p].next = self.one3.val();
+            }
+        }
+        // Level k adds the window 2^(k-1) lanes lower; a sum that wraps
+        // (smaller than an addend) saturates.
+        for p in 0..PHYS_LANES {
+            self.l1[p].next = self.l0[p].val();
+        }
+        for p in 1..PHYS_LANES {
+            self.l1[p].next = self.l0[p].val() + self.l0[p - 1].val();
+            if self.l1[p].val() < self.l0[p].val() {
+                self.l1[p].next = self.seven.val();
+            }
+        }
+        for p in 0..PHYS_LANES {
+            self.l2[p].next = self.l1[p].val();
+        }
+        for p in 2..PHYS_LANES {
+            self.l2[p].next = self.l1[p].val() + self.l1[p - 2].val();
+            if self.l2[p].val() < self.l1[p].val() {
+                self.l2[p].next = self.seven.val();
+            }
+        }
+        for p in 0..PHYS_LANES {
+            self.l3[p].next = self.l2[p].val();
+        }
+        for p in 4..PHYS_LANES {
+            self.l3[p].next = self.l2[p].val() + self.l2[p - 4].val();
+            if self.l3[p].val() < self.l2[p].val() {
+                self.l3[p].next = self.seven.val();
+            }
+        }
+        for p in 0..PHYS_LANES {
+            self.l4[p].next = self.l3[p].val();
+        }
+        for p in 8..PHYS_LANES {
+            self.l4[p].next = self.l3[p].val() + self.l3[p - 8].val();
+            if self.l4[p].val() < self.l3[p].val() {
+                self.l4[p].next = self.seven.val();
+            }
+        }
+        for p in 0..PHYS_LANES {
+            self.l5[p].next = self.l4[p].val();
+        }
+        for p in 16..PHYS_LANES {
+            self.l5[p].next = self.l4[p].val() + self.l4[p - 16].val();
+            if self.l5[p].val() < self.l4[p].val() {
+                self.l5[p].next = self.seven.val();
+            }
+        }
+        for p in 0..PHYS_LANES {
+            self.l6[p].next = self.l5[p].val();
+        }
+        for p in 32..PHYS_LANES {
+            self.l6[p].next = self.l5[p].val() + self.l5[p - 32].val();
+            if self.l6[p].val() < self.l5[p].val() {
+                self.l6[p].next = self.seven.val();
+            }
+        }
+        for p in 0..PHYS_LANES {
+            self.l7[p].next = self.l6[p].val();
+        }
+        for p in 64..PHYS_LANES {
+            self.l7[p].next = self.l6[p].val() + self.l6[p - 64].val();
+            if self.l7[p].val() < self.l6[p].val() {
+                self.l7[p].next = self.seven.val();
+            }
+        }
+        self.below[0].next = self.zero3.val();
+        for p in 1..PHYS_LANES {
+            self.below[p].next = self.l7[p - 1].val();
+        }
+        // The last lane's window is every lane (kernels index only with
+        // loop variables: the last assignment wins).
+        self.total.next = self.zero3.val();
+        for p in 0..PHYS_LANES {
+            self.total.next = self.l7[p].val();
+        }
+    }
+}
+
+/// The shift masks, registered: `good` is the next value of the latched
+/// good-lane vector, so the masks match the latched vector in every clock.
 #[derive(LogicBlock)]
 pub struct SpareMap {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
     pub good: Signal<In, Bits<PHYS_LANES>>,
     pub sel: [Signal<Out, Bits<PHYS_BITS>>; SHIFTS],
-    /// Broken lanes below physical lane `p` (saturating well above SPARES).
-    below: [Signal<Local, Bits<7>>; PHYS_LANES],
+    count: BrokenBelow,
+    sel_r: [Reg<Bits<PHYS_BITS>>; SHIFTS],
     lane_mask: [Constant<Bits<PHYS_BITS>>; PHYS_LANES],
-    shift: [Constant<Bits<7>>; SHIFTS],
+    shift: [Constant<Bits<3>>; SHIFTS],
     /// Lanes taken as good whatever `good` says (none; a mutant's lane 0).
     assume_good: Constant<Bits<PHYS_LANES>>,
     counted: Signal<Local, Bits<PHYS_LANES>>,
     zero: Constant<Bits<PHYS_BITS>>,
-    zero7: Constant<Bits<7>>,
-    one7: Constant<Bits<7>>,
 }
 
 impl Default for SpareMap {
@@ -41,23 +180,24 @@ impl Default for SpareMap {
 
 impl SpareMap {
     pub fn new(mutation: Mutation) -> Self {
-        const { assert!(PHYS_LANES < 128 && LANE_BITS < 64) };
+        const { assert!(PHYS_LANES < 128 && LANE_BITS < 64 && SHIFTS < 7) };
         let assume_good = match mutation {
             Mutation::SpareRemapIgnoresLane0 => 1u64,
             _ => 0,
         };
         let ones = Bits::<PHYS_BITS>::from((1u64 << LANE_BITS) - 1);
         Self {
+            clock: Default::default(),
+            reset: Default::default(),
             good: Default::default(),
             sel: std::array::from_fn(|_| Default::default()),
-            below: std::array::from_fn(|_| Default::default()),
+            count: BrokenBelow::default(),
+            sel_r: std::array::from_fn(|_| Reg::default()),
             lane_mask: std::array::from_fn(|p| Constant::new(ones << (LANE_BITS * p) as u64)),
             shift: std::array::from_fn(|s| Constant::new((s as u64).into())),
             assume_good: Constant::new(assume_good.into()),
             counted: Default::default(),
             zero: Constant::new(Bits::default()),
-            zero7: Constant::new(0u64.into()),
-            one7: Constant::new(1u64.into()),
         }
     }
 }
@@ -65,21 +205,22 @@ impl SpareMap {
 impl Logic for SpareMap {
     #[hdl_gen]
     fn update(&mut self) {
-        self.counted.next = self.good.val() | self.assume_good.val();
-        self.below[0].next = self.zero7.val();
-        for p in 1..PHYS_LANES {
-            self.below[p].next = self.below[p - 1].val();
-            if !self.counted.val().get_bit(p - 1) {
-                self.below[p].next = self.below[p - 1].val() + self.one7.val();
-            }
-        }
         for s in 0..SHIFTS {
-            self.sel[s].next = self.zero.val();
+            self.sel_r[s].clock.next = self.clock.val();
+            self.sel_r[s].reset.next = self.reset.val();
+        }
+        self.counted.next = self.good.val() | self.assume_good.val();
+        self.count.good.next = self.counted.val();
+        for s in 0..SHIFTS {
+            self.sel_r[s].d.next = self.zero.val();
             for p in 0..PHYS_LANES {
-                if self.counted.val().get_bit(p) & (self.below[p].val() == self.shift[s].val()) {
-                    self.sel[s].next = self.sel[s].val() | self.lane_mask[p].val();
+                if self.counted.val().get_bit(p)
+                    & (self.count.below[p].val() == self.shift[s].val())
+                {
+                    self.sel_r[s].d.next = self.sel_r[s].d.val() | self.lane_mask[p].val();
                 }
             }
+            self.sel[s].next = self.sel_r[s].q.val();
         }
     }
 }
@@ -89,21 +230,18 @@ pub struct SpareCheck {
     pub good: Signal<In, Bits<PHYS_LANES>>,
     /// More lanes broken than there are spares.
     pub fail: Signal<Out, Bit>,
-    broken: Signal<Local, Bits<7>>,
-    spares: Constant<Bits<7>>,
-    zero7: Constant<Bits<7>>,
-    one7: Constant<Bits<7>>,
+    count: BrokenBelow,
+    spares: Constant<Bits<3>>,
 }
 
 impl Default for SpareCheck {
     fn default() -> Self {
+        const { assert!(SPARES < 7) };
         Self {
             good: Default::default(),
             fail: Default::default(),
-            broken: Default::default(),
+            count: BrokenBelow::default(),
             spares: Constant::new((SPARES as u64).into()),
-            zero7: Constant::new(0u64.into()),
-            one7: Constant::new(1u64.into()),
         }
     }
 }
@@ -111,12 +249,7 @@ impl Default for SpareCheck {
 impl Logic for SpareCheck {
     #[hdl_gen]
     fn update(&mut self) {
-        self.broken.next = self.zero7.val();
-        for p in 0..PHYS_LANES {
-            if !self.good.val().get_bit(p) {
-                self.broken.next = self.broken.val() + self.one7.val();
-            }
-        }
-        self.fail.next = self.broken.val() > self.spares.val();
+        self.count.good.next = self.good.val();
+        self.fail.next = self.count.total.val() > self.spares.val();
     }
 }

@@ -13,6 +13,14 @@
 //! Phases are counted modulo the pattern period (32, a 5-bit wrap) relative
 //! to the lowest good lane; skews up to `MAX_SKEW` (15) are told apart
 //! unambiguously. `L` lanes of `W / L` bits each.
+//!
+//! The results are computed in a three-stage pipeline once the measurement
+//! stops (its registers then hold still), and `done` waits for it: a
+//! training result is only used after training, so the chain from the hit
+//! counters to the delays need not fit one 2 GHz clock. The latest arrival
+//! is found as the highest phase any good lane arrived at (a 32-bit
+//! arrival vector and a priority encoder), not by a compare chain over the
+//! lanes, so the stages stay short for 68 lanes too.
 
 use super::protocol::*;
 use crate::primitives::Reg;
@@ -34,14 +42,34 @@ pub struct LaneTrainer<const L: usize, const W: usize> {
     finished: Reg<Bit>,
     lane_phase: [Reg<Bits<5>>; L],
     hits: [Reg<Bits<3>>; L],
+    /// Pipeline: good lanes and the anchor; each lane's offset; the latest
+    /// offset; and how many stages have settled since the measurement
+    /// stopped.
+    good_r: Reg<Bits<L>>,
+    anchor_r: Reg<Bits<5>>,
+    offset_r: [Reg<Bits<5>>; L],
+    latest_r: Reg<Bits<4>>,
+    settled: Reg<Bits<2>>,
     /// Each lane's symbol this clock, moved to the low bits.
     symbol: [Signal<Local, Bits<W>>; L],
     lane_good: [Signal<Local, Bit>; L],
-    offset: [Signal<Local, Bits<5>>; L],
+    /// Lane `l` is the lowest good lane: its phase, else zero.
+    first_phase: [Signal<Local, Bits<5>>; L],
     anchor: Signal<Local, Bits<5>>,
-    anchored: Signal<Local, Bit>,
-    latest: Signal<Local, Bits<5>>,
+    /// Bit l: some lane below l is good.
+    good_below: Signal<Local, Bits<L>>,
+    /// Shifts 1, 2, 4, .. 64.
+    doubling: [Constant<Bits<8>>; 7],
+    /// Bit p: some good lane arrived at offset p.
+    arrivals: Signal<Local, Bits<32>>,
+    /// The latest offset's low four bits (all the delays need).
+    latest: Signal<Local, Bits<4>>,
     good_vec: Signal<Local, Bits<L>>,
+    phase_value: [Constant<Bits<4>>; 32],
+    one32: Constant<Bits<32>>,
+    one2: Constant<Bits<2>>,
+    settled_all: Constant<Bits<2>>,
+    zero2: Constant<Bits<2>>,
     lane_bit: [Constant<Bits<L>>; L],
     lane_shift: [Constant<Bits<16>>; L],
     symbol_mask: Constant<Bits<W>>,
@@ -55,6 +83,7 @@ pub struct LaneTrainer<const L: usize, const W: usize> {
     zero3: Constant<Bits<3>>,
     zero9: Constant<Bits<9>>,
     zero_lanes: Constant<Bits<L>>,
+    zero32: Constant<Bits<32>>,
     saturated: Constant<Bits<3>>,
     min_hits: Constant<Bits<3>>,
     window_end: Constant<Bits<9>>,
@@ -70,7 +99,7 @@ impl<const L: usize, const W: usize> LaneTrainer<L, W> {
     pub fn new(mark: u8) -> Self {
         const { assert!(MAX_SKEW < TRAIN_PERIOD / 2 && TRAIN_PERIOD == 32) };
         const { assert!(TRAIN_PERIODS * TRAIN_PERIOD < 512) };
-        const { assert!(L > 0 && W.is_multiple_of(L) && W / L <= 8) };
+        const { assert!(L > 0 && L <= 128 && W.is_multiple_of(L) && W / L <= 8) };
         let b = W / L;
         Self {
             clock: Default::default(),
@@ -85,11 +114,23 @@ impl<const L: usize, const W: usize> LaneTrainer<L, W> {
             finished: Reg::default(),
             lane_phase: std::array::from_fn(|_| Reg::default()),
             hits: std::array::from_fn(|_| Reg::default()),
+            good_r: Reg::default(),
+            anchor_r: Reg::default(),
+            offset_r: std::array::from_fn(|_| Reg::default()),
+            latest_r: Reg::default(),
+            settled: Reg::default(),
+            first_phase: std::array::from_fn(|_| Default::default()),
+            arrivals: Default::default(),
+            phase_value: std::array::from_fn(|p| k(p as u64 & 15)),
+            one32: k(1),
+            one2: k(1),
+            settled_all: k(3),
+            zero2: k(0),
             symbol: std::array::from_fn(|_| Default::default()),
             lane_good: std::array::from_fn(|_| Default::default()),
-            offset: std::array::from_fn(|_| Default::default()),
             anchor: Default::default(),
-            anchored: Default::default(),
+            good_below: Default::default(),
+            doubling: std::array::from_fn(|i| k(1 << i)),
             latest: Default::default(),
             good_vec: Default::default(),
             lane_bit: std::array::from_fn(|l| Constant::new(Bits::<L>::from(1u64) << l as u64)),
@@ -105,6 +146,7 @@ impl<const L: usize, const W: usize> LaneTrainer<L, W> {
             zero3: k(0),
             zero9: k(0),
             zero_lanes: k(0),
+            zero32: k(0),
             saturated: k(7),
             min_hits: k(TRAIN_MIN_HITS as u64),
             window_end: k((TRAIN_PERIODS * TRAIN_PERIOD) as u64),
@@ -126,7 +168,17 @@ impl<const L: usize, const W: usize> Logic for LaneTrainer<L, W> {
             self.lane_phase[l].reset.next = self.reset.val();
             self.hits[l].clock.next = self.clock.val();
             self.hits[l].reset.next = self.reset.val();
+            self.offset_r[l].clock.next = self.clock.val();
+            self.offset_r[l].reset.next = self.reset.val();
         }
+        self.good_r.clock.next = self.clock.val();
+        self.good_r.reset.next = self.reset.val();
+        self.anchor_r.clock.next = self.clock.val();
+        self.anchor_r.reset.next = self.reset.val();
+        self.latest_r.clock.next = self.clock.val();
+        self.latest_r.reset.next = self.reset.val();
+        self.settled.clock.next = self.clock.val();
+        self.settled.reset.next = self.reset.val();
 
         // Measurement.
         self.phase.d.next = self.phase.q.val() + self.one5.val();
@@ -168,37 +220,69 @@ impl<const L: usize, const W: usize> Logic for LaneTrainer<L, W> {
         // Results: good lanes, phases relative to the lowest good lane
         // (biased by half a period so they compare as unsigned), the latest
         // arrival, and each lane's delay to it.
+        // Stage 1: good lanes and the lowest good lane's phase: lanes with
+        // a good lane below them by a log-depth prefix OR (shift and OR,
+        // doubling), then a one-hot select (an OR tree).
         self.good_vec.next = self.zero_lanes.val();
-        self.anchor.next = self.zero5.val();
-        self.anchored.next = false;
         for l in 0..L {
             self.lane_good[l].next = self.hits[l].q.val() >= self.min_hits.val();
             if self.lane_good[l].val() {
                 self.good_vec.next = self.good_vec.val() | self.lane_bit[l].val();
-                if !self.anchored.val() {
-                    self.anchor.next = self.lane_phase[l].q.val();
-                }
-                self.anchored.next = true;
             }
         }
-        self.latest.next = self.zero5.val();
+        self.good_below.next = self.good_vec.val() << self.doubling[0].val();
+        for k in 0..7 {
+            self.good_below.next =
+                self.good_below.val() | (self.good_below.val() << self.doubling[k].val());
+        }
+        self.anchor.next = self.zero5.val();
         for l in 0..L {
-            self.offset[l].next =
-                self.lane_phase[l].q.val() - self.anchor.val() + self.half_period.val();
-            if self.lane_good[l].val() & (self.offset[l].val() > self.latest.val()) {
-                self.latest.next = self.offset[l].val();
+            self.first_phase[l].next = self.zero5.val();
+            if self.good_vec.val().get_bit(l) & !self.good_below.val().get_bit(l) {
+                self.first_phase[l].next = self.lane_phase[l].q.val();
+            }
+            self.anchor.next = self.anchor.val() | self.first_phase[l].val();
+        }
+        self.good_r.d.next = self.good_vec.val();
+        self.anchor_r.d.next = self.anchor.val();
+        // Stage 2: each lane's offset.
+        for l in 0..L {
+            self.offset_r[l].d.next =
+                self.lane_phase[l].q.val() - self.anchor_r.q.val() + self.half_period.val();
+        }
+        // Stage 3: the latest offset of a good lane.
+        self.arrivals.next = self.zero32.val();
+        for l in 0..L {
+            if self.good_r.q.val().get_bit(l) {
+                self.arrivals.next =
+                    self.arrivals.val() | (self.one32.val() << self.offset_r[l].q.val());
             }
         }
+        self.latest.next = self.zero4.val();
+        for p in 0..32 {
+            if self.arrivals.val().get_bit(p) {
+                self.latest.next = self.phase_value[p].val();
+            }
+        }
+        self.latest_r.d.next = self.latest.val();
         // latest - offset is 0..=15: its low four bits are the difference
         // of the low four bits.
         for l in 0..L {
             self.delays[l].next = self.zero4.val();
-            if self.lane_good[l].val() {
+            if self.good_r.q.val().get_bit(l) {
                 self.delays[l].next =
-                    self.latest.val().get_bits::<4>(0) - self.offset[l].val().get_bits::<4>(0);
+                    self.latest_r.q.val() - self.offset_r[l].q.val().get_bits::<4>(0);
             }
         }
-        self.done.next = self.finished.q.val();
-        self.good.next = self.good_vec.val();
+        // Done once every stage holds the stopped measurement's result.
+        self.settled.d.next = self.zero2.val();
+        if self.finished.q.val() & self.measure.val() {
+            self.settled.d.next = self.settled.q.val();
+            if self.settled.q.val() != self.settled_all.val() {
+                self.settled.d.next = self.settled.q.val() + self.one2.val();
+            }
+        }
+        self.done.next = self.finished.q.val() & (self.settled.q.val() == self.settled_all.val());
+        self.good.next = self.good_r.q.val();
     }
 }

@@ -33,7 +33,7 @@ use super::mapping::MapScheme;
 use super::params::MemParams;
 use super::queue::RequestQueue;
 use super::widths::*;
-use crate::primitives::{Reg, RegFile, SyncFifo};
+use crate::primitives::{Gf2Matrix, Reg, Sram, SyncFifo, XorNet2};
 use rust_hdl::prelude::*;
 
 /// `dfi_cmd` encoding.
@@ -98,8 +98,12 @@ pub struct Memctl {
 
     rq: RequestQueue,
     wq: RequestQueue,
-    wdata: RegFile<Data, 5>,
-    wmask: RegFile<Mask, 5>,
+    /// Write data and mask wait in their slot until the WR issues; read at
+    /// the WR, they reach the DFI on the next clock (the macro's read
+    /// register is the DFI output register).
+    write_buffer: Sram<WriteWord, 5>,
+    /// Data and mask side by side (wiring only).
+    pack_write: XorNet2<DATA_BITS, BURST_BYTES, { DATA_BITS + BURST_BYTES }>,
     /// IDs of issued reads, in order, until their data is handed out; its
     /// depth is the read credit.
     rd_ids: SyncFifo<Id, 4, 5>,
@@ -132,8 +136,6 @@ pub struct Memctl {
     o_bank: Reg<BankIdx>,
     o_row: Reg<Row>,
     o_col: Reg<Col>,
-    o_wrdata: Reg<Data>,
-    o_wrmask: Reg<Mask>,
     counters: [Reg<Counter>; COUNTERS],
 
     in_bank: Signal<Local, BankIdx>,
@@ -290,8 +292,12 @@ impl Memctl {
             cnt_value: Default::default(),
             rq: Default::default(),
             wq: Default::default(),
-            wdata: Default::default(),
-            wmask: Default::default(),
+            write_buffer: Default::default(),
+            pack_write: XorNet2::new(Gf2Matrix::placement(
+                DATA_BITS + BURST_BYTES,
+                DATA_BITS + BURST_BYTES,
+                &[(0, 0, DATA_BITS + BURST_BYTES)],
+            )),
             rd_ids: SyncFifo::new(16),
             rd_data: SyncFifo::new(16),
             wr_acks: SyncFifo::new(16),
@@ -319,8 +325,6 @@ impl Memctl {
             o_bank: Default::default(),
             o_row: Default::default(),
             o_col: Default::default(),
-            o_wrdata: Default::default(),
-            o_wrmask: Default::default(),
             counters: Default::default(),
             in_bank: Default::default(),
             in_row: Default::default(),
@@ -440,10 +444,7 @@ impl Logic for Memctl {
         self.rq.reset.next = self.reset.val();
         self.wq.clock.next = self.clock.val();
         self.wq.reset.next = self.reset.val();
-        self.wdata.clock.next = self.clock.val();
-        self.wdata.reset.next = self.reset.val();
-        self.wmask.clock.next = self.clock.val();
-        self.wmask.reset.next = self.reset.val();
+        self.write_buffer.clock.next = self.clock.val();
         self.rd_ids.clock.next = self.clock.val();
         self.rd_ids.reset.next = self.reset.val();
         self.rd_data.clock.next = self.clock.val();
@@ -506,10 +507,6 @@ impl Logic for Memctl {
         self.o_row.reset.next = self.reset.val();
         self.o_col.clock.next = self.clock.val();
         self.o_col.reset.next = self.reset.val();
-        self.o_wrdata.clock.next = self.clock.val();
-        self.o_wrdata.reset.next = self.reset.val();
-        self.o_wrmask.clock.next = self.clock.val();
-        self.o_wrmask.reset.next = self.reset.val();
 
         // ---- Address mapping of the incoming request. Bank index is
         // {bank, bank group}; see `mapping.rs` for the two schemes.
@@ -955,15 +952,15 @@ impl Logic for Memctl {
         self.rq.enq_hit.next = self.in_hit.val();
         self.wq.enq_hit.next = self.in_hit.val();
 
-        // Write data waits in a slot until its WR issues.
-        self.wdata.write_enable.next = self.accept_write.val();
-        self.wmask.write_enable.next = self.accept_write.val();
-        self.wdata.write_address.next = self.in_slot.val();
-        self.wmask.write_address.next = self.in_slot.val();
-        self.wdata.write_data.next = self.req_data.val();
-        self.wmask.write_data.next = self.req_mask.val();
-        self.wdata.read_address.next = self.wq.col_slot.val();
-        self.wmask.read_address.next = self.wq.col_slot.val();
+        // Write data waits in a slot until its WR issues. A slot is never read in the clock it is written: it is written
+        // when taken from the free set, read when its WR issues.
+        self.write_buffer.write_enable.next = self.accept_write.val();
+        self.write_buffer.write_address.next = self.in_slot.val();
+        self.pack_write.a.next = self.req_data.val();
+        self.pack_write.b.next = self.req_mask.val();
+        self.write_buffer.write_data.next = self.pack_write.y.val();
+        self.write_buffer.read_enable.next = self.is_wr.val();
+        self.write_buffer.read_address.next = self.wq.col_slot.val();
         self.slots_next.next = self.free_slots.q.val();
         if self.accept_write.val() {
             self.slots_next.next =
@@ -980,18 +977,12 @@ impl Logic for Memctl {
         self.o_bank.d.next = self.cmd_bank.val();
         self.o_row.d.next = self.cmd_row.val();
         self.o_col.d.next = self.cmd_col.val();
-        self.o_wrdata.d.next = self.o_wrdata.q.val();
-        self.o_wrmask.d.next = self.o_wrmask.q.val();
-        if self.is_wr.val() {
-            self.o_wrdata.d.next = self.wdata.read_data.val();
-            self.o_wrmask.d.next = self.wmask.read_data.val();
-        }
         self.dfi_cmd.next = self.o_cmd.q.val();
         self.dfi_bank.next = self.o_bank.q.val();
         self.dfi_row.next = self.o_row.q.val();
         self.dfi_col.next = self.o_col.q.val();
-        self.dfi_wrdata.next = self.o_wrdata.q.val();
-        self.dfi_wrmask.next = self.o_wrmask.q.val();
+        self.dfi_wrdata.next = self.write_buffer.read_data.val().get_bits::<256>(0);
+        self.dfi_wrmask.next = self.write_buffer.read_data.val().get_bits::<32>(256);
 
         // ---- Responses: read data first (it cannot wait: its credit is
         // held), then write acknowledges.

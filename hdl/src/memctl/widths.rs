@@ -35,4 +35,6 @@ pub type Timer = Bits<9>;
 pub type Addr = Bits<23>;
 pub type Data = Bits<DATA_BITS>;
 pub type Mask = Bits<BURST_BYTES>;
+/// A write's data (bits 0..256) and byte mask (256..288), stored together.
+pub type WriteWord = Bits<{ DATA_BITS + BURST_BYTES }>;
 pub type Counter = Bits<32>;

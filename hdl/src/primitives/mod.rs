@@ -9,6 +9,7 @@ mod reg_file;
 mod register;
 mod reset_sync;
 mod scrambler;
+mod sram;
 mod xor_net;
 
 pub use arbiter::RoundRobin;
@@ -19,4 +20,5 @@ pub use reg_file::RegFile;
 pub use register::{CdcRole, Reg};
 pub use reset_sync::ResetSync;
 pub use scrambler::{LaneScrambler, LfsrSpec, Scrambler, PCIE_GEN3_LANE0};
+pub use sram::{Sram, SramShape, SRAM_MACRO_PREFIX};
 pub use xor_net::{Gf2Matrix, XorNet, XorNet2};
