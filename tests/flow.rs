@@ -187,13 +187,16 @@ fn pnr_without_openroad_writes_a_ready_to_run_kit() {
             std::os::unix::fs::symlink(p, bin.join(tool)).unwrap();
         }
     }
-    let o = Command::new(env!("CARGO_BIN_EXE_kaizen"))
-        .args(["flow", "pnr", "arbiter"])
-        .env("KAIZEN_ROOT", d.path())
-        .env("KAIZEN_PDK_DIR", pdk_dir())
-        .env("PATH", &bin)
-        .output()
-        .unwrap();
+    let pnr = |block: &str| {
+        Command::new(env!("CARGO_BIN_EXE_kaizen"))
+            .args(["flow", "pnr", block])
+            .env("KAIZEN_ROOT", d.path())
+            .env("KAIZEN_PDK_DIR", pdk_dir())
+            .env("PATH", &bin)
+            .output()
+            .unwrap()
+    };
+    let o = pnr("arbiter");
     assert!(o.status.success(), "{}", text(&o));
     assert!(
         text(&o).contains("OpenROAD is not installed"),
@@ -210,13 +213,7 @@ fn pnr_without_openroad_writes_a_ready_to_run_kit() {
         .unwrap()
         .contains("-region left:*"));
     // A block with a macro hands OpenROAD its LEF abstract.
-    let o = Command::new(env!("CARGO_BIN_EXE_kaizen"))
-        .args(["flow", "pnr", "sram"])
-        .env("KAIZEN_ROOT", d.path())
-        .env("KAIZEN_PDK_DIR", pdk_dir())
-        .env("PATH", &bin)
-        .output()
-        .unwrap();
+    let o = pnr("sram");
     assert!(o.status.success(), "{}", text(&o));
     let run = std::fs::read_to_string(d.path().join("build/flow/sram/lvt/pnr/run.sh")).unwrap();
     let lef = run
