@@ -341,3 +341,22 @@ fn macro_lef_pins_lie_on_the_outline_and_the_array_is_obstructed() {
         "{obstructed:?}"
     );
 }
+
+#[test]
+fn macro_refuses_a_shape_it_cannot_build() {
+    let d = tempfile::tempdir().unwrap();
+    for (shape, says) in [
+        ("100x8", "power-of-two depth"),
+        ("64x0", "1 to 1024 bits"),
+        ("64by8", "expected <words>x<bits>"),
+    ] {
+        let o = kaizen(&["macro", shape, "--out", d.path().to_str().unwrap()], &[]);
+        assert!(!o.status.success(), "{shape}: {}", text(&o));
+        assert!(text(&o).contains(says), "{shape}: {}", text(&o));
+    }
+    assert_eq!(
+        std::fs::read_dir(d.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}

@@ -88,7 +88,7 @@ fn sram_differential_rust_hdl_vs_verilator() {
 }
 
 /// The block built with flops: Yosys maps the behavioural model to generic
-/// gates and flops (as `kaizen flow --memories flops` does before mapping to
+/// gates and flops (as `kaizen flow sta --memories flops` does before mapping to
 /// the kit's cells), written back as Verilog for Verilator.
 fn flop_build() -> Emitted {
     let e = emitted("sram");

@@ -7,7 +7,7 @@
 //! the same file. Simulators run the model; synthesis, timing and place and
 //! route see a black box with the abstracts `kaizen macro` generates
 //! (Liberty, LEF), defining `KAIZEN_MACRO_<name>` to skip the model. Built
-//! with flops instead (`kaizen flow --memories flops`), synthesis maps the
+//! with flops instead (`kaizen flow sta --memories flops`), synthesis maps the
 //! same model to the kit's flops.
 //!
 //! Like a compiled SRAM it has no reset: an entry holds what was last
