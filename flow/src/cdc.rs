@@ -586,9 +586,12 @@ pub fn analyse(
             let q: Vec<usize> = c.connections["Q"].iter().filter_map(|b| b.net()).collect();
             let clock = c.connections.get("CLK").and_then(|b| b.first().copied());
             let clock_port = clock.and_then(|b| b.net()).and_then(|b| port_bit.get(&b));
-            // A flop Yosys named itself is known by the net it drives.
+            // A flop of a sub-block is known by its instance; one Yosys
+            // made at the top (`$procdff$35`) by the net it drives.
             let name = match q.first() {
-                Some(&b) if cname.starts_with('$') => base(&g.name(b)),
+                Some(&b) if cname.starts_with('$') && !cname.starts_with("$flatten\\") => {
+                    base(&g.name(b))
+                }
                 _ => instance_path(cname),
             };
             let domain = clock_port.and_then(|p| domain_of(p));
