@@ -23,3 +23,14 @@ pub fn project_root() -> PathBuf {
     };
     root.canonicalize().unwrap_or(root)
 }
+
+/// Writes `text` to `path` through a temporary file beside it, so an error
+/// never leaves half a file.
+pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

@@ -212,9 +212,8 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
         cells.area_um2 -= count as f64 * area;
         macros.push((m.clone(), count, area));
     }
-    let buffers = repair_fanout(&yosys_netlist, &netlist, pdk)?;
+    let (buffers, cell, area) = repair_fanout(&yosys_netlist, &netlist, pdk)?;
     if buffers > 0 {
-        let (cell, area) = buffers_cell(pdk)?;
         *cells.cells.entry(cell).or_default() += buffers as u64;
         cells.total_cells += buffers as u64;
         cells.area_um2 += buffers as f64 * area;
@@ -229,21 +228,6 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
     })
 }
 
-/// The fan-out buffer's cell name and area.
-fn buffers_cell(pdk: &Pdk) -> Result<(String, f64), String> {
-    let cell = pdk.fanout_buffer();
-    let name = cell
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let lib = library_pins(pdk)?;
-    let area = *lib.area.get(&name).ok_or_else(|| {
-        format!("constraints/pdk.toml: fanout_buffer `{name}` is not in the library")
-    })?;
-    Ok((name, area))
-}
-
 fn library_pins(pdk: &Pdk) -> Result<fanout::CellPins, String> {
     let path = pdk.liberty();
     let text = std::fs::read_to_string(&path)
@@ -252,8 +236,9 @@ fn library_pins(pdk: &Pdk) -> Result<fanout::CellPins, String> {
 }
 
 /// Writes `out`: `netlist` with buffer trees on its high-fan-out nets
-/// (`fanout.rs`). Returns the number of buffers added.
-fn repair_fanout(netlist: &Path, out: &Path, pdk: &Pdk) -> Result<usize, String> {
+/// (`fanout.rs`). Returns the number of buffers added, their cell and its
+/// area.
+fn repair_fanout(netlist: &Path, out: &Path, pdk: &Pdk) -> Result<(usize, String, f64), String> {
     let text = std::fs::read_to_string(netlist)
         .map_err(|e| format!("cannot read {}: {e}", netlist.display()))?;
     let buffer = pdk.fanout_buffer();
@@ -263,6 +248,10 @@ fn repair_fanout(netlist: &Path, out: &Path, pdk: &Pdk) -> Result<usize, String>
             "constraints/pdk.toml: fanout_buffer `{buffer}` must be `cell input output`"
         ));
     };
+    let lib = library_pins(pdk)?;
+    let area = *lib.area.get(cell).ok_or_else(|| {
+        format!("constraints/pdk.toml: fanout_buffer `{cell}` is not in the library")
+    })?;
     let ties: Vec<String> = [pdk.tie_high(), pdk.tie_low()]
         .iter()
         .filter_map(|t| t.split_whitespace().next().map(String::from))
@@ -273,15 +262,9 @@ fn repair_fanout(netlist: &Path, out: &Path, pdk: &Pdk) -> Result<usize, String>
         skip_pins: &pdk.config.fanout_skip_pins,
         skip_drivers: &ties,
     };
-    let (repaired, count) = match fanout::repair(&text, &library_pins(pdk)?, &repair) {
-        Some(r) => r,
-        None => (text, 0),
-    };
-    let tmp = out.with_extension("v.tmp");
-    std::fs::write(&tmp, repaired)
-        .and_then(|()| std::fs::rename(&tmp, out))
-        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-    Ok(count)
+    let (repaired, count) = fanout::repair(&text, &lib, &repair).unwrap_or((text, 0));
+    crate::write_file(out, &repaired)?;
+    Ok((count, cell.to_string(), area))
 }
 
 /// OpenSTA on the synthesised netlist with the block's SDC.
@@ -330,10 +313,7 @@ fn sta_netlist(netlist: &Path) -> Result<PathBuf, String> {
         return Ok(netlist.to_path_buf());
     };
     let out = netlist.with_extension("sta.v");
-    let tmp = netlist.with_extension("sta.v.tmp");
-    std::fs::write(&tmp, split)
-        .and_then(|()| std::fs::rename(&tmp, &out))
-        .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    crate::write_file(&out, &split)?;
     Ok(out)
 }
 

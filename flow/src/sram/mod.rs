@@ -46,14 +46,7 @@ pub fn write_abstracts(m: &SramMacro, pdk: &Pdk, dir: &Path) -> Result<MacroFile
     let phys = model::physical(m, &pdk.config.sram);
     let liberty = dir.join(format!("{}.lib", m.name));
     let lef = dir.join(format!("{}.lef", m.name));
-    write_file(&liberty, &liberty::liberty(m, &phys, pdk))?;
-    write_file(&lef, &lef::lef(m, &phys, &pdk.config.sram))?;
+    crate::write_file(&liberty, &liberty::liberty(m, &phys, pdk))?;
+    crate::write_file(&lef, &lef::lef(m, &phys, &pdk.config.sram))?;
     Ok(MacroFiles { liberty, lef })
-}
-
-pub(crate) fn write_file(path: &Path, text: &str) -> Result<(), String> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }

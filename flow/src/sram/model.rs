@@ -69,7 +69,8 @@ pub fn physical(m: &SramMacro, cfg: &SramConfig) -> Physical {
     let (cw, ch) = bitcell();
     let mut best: Option<(f64, usize, usize, usize, f64, f64)> = None;
     for mux in [1usize, 2, 4, 8] {
-        if m.words / mux < 16 {
+        // Fold only while 16 rows remain (mux 1 always counts).
+        if mux > 1 && m.words / mux < 16 {
             break;
         }
         let (rows, columns) = (m.words / mux, m.bits * mux);
@@ -80,7 +81,7 @@ pub fn physical(m: &SramMacro, cfg: &SramConfig) -> Physical {
             best = Some((skew, rows, columns, mux, w, h));
         }
     }
-    let (_, rows, columns, column_mux, w, h) = best.expect("a macro has at least 16 words");
+    let (_, rows, columns, column_mux, w, h) = best.expect("mux 1 is always tried");
     // Data pins (write and read) along the bottom, address and control up
     // the left side, each on every `pin_pitch_tracks`-th track.
     let bottom_pins = 2 * m.bits;
