@@ -10,6 +10,9 @@ declare -A PACKAGES=(
   [opensta]=sta           # static timing
   [g++]=g++               # compiles Verilator models
   [make]=make
+  [python3]=python3       # OpenROAD runs as a Python module (.venv)
+  [patchelf]=patchelf     # OpenROAD's compatibility step on glibc < 2.38
+  [binutils]=objdump
 )
 
 SUDO=""
@@ -32,6 +35,12 @@ fi
 for pkg in "${!PACKAGES[@]}"; do
   command -v "${PACKAGES[$pkg]}" >/dev/null 2>&1 || { echo "setup: ${PACKAGES[$pkg]} still missing after installing $pkg" >&2; exit 1; }
 done
+# Debian's python3 makes environments only with python3-venv.
+if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  echo "setup: installing python3-venv"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-venv
+fi
 
 command -v cargo >/dev/null 2>&1 || { echo "setup: cargo not found; install Rust with rustup (https://rustup.rs)" >&2; exit 1; }
 
@@ -75,4 +84,42 @@ else
 fi
 [ -f "$pdk_dir/$lib_rel" ] || { echo "setup: no $lib_rel in $pdk_dir" >&2; exit 1; }
 
-echo "setup: ok ($(verilator --version | cut -d' ' -f1-2), $(yosys -V | cut -d' ' -f1-2), OpenSTA $(sta -version), PDK in $pdk_dir)"
+# OpenROAD: PyPI's `openroad` (the engine as a Python extension module),
+# pinned, in the project's environment .venv (docs/flow.md). The wheel is
+# built for glibc 2.38; on an older C library (Debian 12 has 2.36) pip
+# refuses it, so it is fetched for its platform tag and patched
+# (scripts/openroad_compat.py, scripts/isoc23_shim.c).
+OPENROAD_VERSION=0.0.1
+venv="$root/.venv"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+if ! "$venv/bin/python" -c 'import openroad' >/dev/null 2>&1; then
+  glibc=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
+  echo "setup: installing openroad $OPENROAD_VERSION from PyPI into $venv (glibc $glibc)"
+  if [ "$(printf '%s\n2.38\n' "$glibc" | sort -V | head -1)" = "2.38" ]; then
+    "$venv/bin/pip" install -q "openroad==$OPENROAD_VERSION"
+  else
+    site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    "$venv/bin/pip" install -q --upgrade --no-deps --only-binary=:all: \
+      --platform manylinux_2_38_x86_64 --target "$site" "openroad==$OPENROAD_VERSION"
+    mkdir -p "$root/build"
+    gcc -shared -fPIC -O2 -o "$root/build/libkaizen_isoc23.so" "$root/scripts/isoc23_shim.c"
+    "$venv/bin/python" "$root/scripts/openroad_compat.py" "$site" "$root/build/libkaizen_isoc23.so"
+  fi
+fi
+# KLayout (PyPI) renders the routed layouts to PNG (scripts/layout_png.py).
+KLAYOUT_VERSION=0.30.12
+if ! "$venv/bin/python" -c 'import klayout.lay' >/dev/null 2>&1; then
+  echo "setup: installing klayout $KLAYOUT_VERSION from PyPI into $venv"
+  "$venv/bin/pip" install -q "klayout==$KLAYOUT_VERSION"
+fi
+tech_lef="$pdk_dir/$(value tech_lef)"
+cell_lef="$pdk_dir/$(value cell_lef | sed "s/{vt}/$(value default_vt)/")"
+inverter="gt2_6t_inv_x1_w31_$(value default_vt)"
+if ! "$venv/bin/python" "$root/scripts/openroad_check.py" "$tech_lef" "$cell_lef" \
+    "$pdk_dir/$lib_rel" "$inverter" "$root/build/openroad-check" >"$root/build/openroad-check.log" 2>&1; then
+  echo "setup: OpenROAD does not run (log: $root/build/openroad-check.log):" >&2
+  tail -5 "$root/build/openroad-check.log" >&2
+  exit 1
+fi
+
+echo "setup: ok ($(verilator --version | cut -d' ' -f1-2), $(yosys -V | cut -d' ' -f1-2), OpenSTA $(sta -version), OpenROAD $OPENROAD_VERSION (PyPI), PDK in $pdk_dir)"

@@ -177,64 +177,108 @@ fn missing_pdk_is_a_clear_error() {
 }
 
 #[test]
-fn pnr_without_openroad_writes_a_ready_to_run_kit() {
+fn pnr_without_openroad_is_a_one_line_error_naming_the_set_up() {
     let d = scratch_root();
-    // A PATH with yosys but no openroad: link the tools the step needs.
-    let bin = d.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    for tool in ["yosys", "yosys-abc", "berkeley-abc"] {
-        if let Ok(p) = which(tool) {
-            std::os::unix::fs::symlink(p, bin.join(tool)).unwrap();
-        }
-    }
-    let pnr = |block: &str| {
-        Command::new(env!("CARGO_BIN_EXE_kaizen"))
-            .args(["flow", "pnr", block])
-            .env("KAIZEN_ROOT", d.path())
-            .env("KAIZEN_PDK_DIR", pdk_dir())
-            .env("PATH", &bin)
-            .output()
-            .unwrap()
-    };
-    let o = pnr("arbiter");
-    assert!(o.status.success(), "{}", text(&o));
+    let o = Command::new(env!("CARGO_BIN_EXE_kaizen"))
+        .args(["flow", "pnr", "arbiter"])
+        .env("KAIZEN_ROOT", d.path())
+        .env("KAIZEN_PDK_DIR", pdk_dir())
+        .env("KAIZEN_PYTHON", "/nonexistent/python3")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let t = text(&o);
     assert!(
-        text(&o).contains("OpenROAD is not installed"),
+        t.contains("OpenROAD is not installed") && t.contains("scripts/setup.sh"),
+        "{t}"
+    );
+    assert_eq!(t.trim().lines().count(), 1, "{t}");
+    assert!(!t.contains("panicked") && !t.contains("Traceback"), "{t}");
+    // It stops before synthesis: nothing written.
+    assert!(!d.path().join("build").exists());
+}
+
+/// Routes every block of constraints/pnr-baseline.json (the arbiter among
+/// them) with OpenROAD and checks the post-route QoR record.
+#[test]
+fn routed_gate_passes_and_the_arbiter_routes_clean() {
+    let o = kaizen(&["flow", "gate", "--routed"], &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("not silicon results"), "{}", text(&o));
+    let q: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("build/qor/arbiter.json")).unwrap(),
+    )
+    .unwrap();
+    let p = &q["post_route"];
+    assert_eq!(p["stage"], "detailed route", "{q}");
+    assert_eq!(p["drc_violations"], 0, "{p}");
+    // Sane wirelength: at least the cells' spread (every one of the 19
+    // pins reaches the core from the die edge) and at most every net
+    // running the die's half perimeter twice.
+    let [die, core] = [
+        p["die_area_um2"].as_f64().unwrap(),
+        p["core_area_um2"].as_f64().unwrap(),
+    ];
+    let wire = p["wirelength_um"].as_f64().unwrap();
+    let margin = (die.sqrt() - core.sqrt()) / 2.0;
+    assert!(wire > 19.0 * margin, "{wire} um");
+    assert!(
+        wire < 2.0 * 2.0 * die.sqrt() * p["instances"].as_f64().unwrap(),
+        "{wire} um"
+    );
+    assert!(p["vias"].as_u64().unwrap() > 0);
+    let util = p["utilization"].as_f64().unwrap();
+    assert!((0.3..0.7).contains(&util), "{util}");
+    assert!(
+        p["clocks"][0]["worst_slack_ps"].as_f64().unwrap() >= 0.0,
+        "{p}"
+    );
+    // Power from the simulated workload's activity.
+    assert!(
+        p["power"]["activity"]
+            .as_str()
+            .unwrap()
+            .contains("random inputs"),
+        "{p}"
+    );
+    assert!(p["power"]["switching_w"].as_f64().unwrap() > 0.0, "{p}");
+    assert!(p["power"]["leakage_w"].as_f64().unwrap() > 0.0, "{p}");
+    let dir = root().join("build/flow/arbiter/lvt/pnr");
+    for f in [
+        "kaizen_arbiter.def",
+        "kaizen_arbiter.odb",
+        "sta.txt",
+        "power.txt",
+    ] {
+        assert!(dir.join(f).is_file(), "{f}");
+    }
+}
+
+#[test]
+fn routed_gate_fails_when_wirelength_grows_past_the_baseline() {
+    let d = scratch_root();
+    let path = d.path().join("constraints/pnr-baseline.json");
+    let mut b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let blocks = b["blocks"].as_object_mut().unwrap();
+    blocks.retain(|k, _| k == "arbiter");
+    let wire = blocks["arbiter"]["wirelength_um"].as_f64().unwrap();
+    blocks.get_mut("arbiter").unwrap()["wirelength_um"] = serde_json::json!(wire / 2.0);
+    std::fs::write(&path, serde_json::to_string_pretty(&b).unwrap()).unwrap();
+    let python = root().join(".venv/bin/python");
+    let o = Command::new(env!("CARGO_BIN_EXE_kaizen"))
+        .args(["flow", "gate", "--routed"])
+        .env("KAIZEN_ROOT", d.path())
+        .env("KAIZEN_PDK_DIR", pdk_dir())
+        .env("KAIZEN_PYTHON", python)
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("arbiter: wirelength") && text(&o).contains("over the baseline"),
         "{}",
         text(&o)
     );
-    let kit = d.path().join("build/flow/arbiter/lvt/pnr");
-    let run = std::fs::read_to_string(kit.join("run.sh")).unwrap();
-    assert!(
-        run.contains("openroad -exit") && run.contains("KAIZEN_NETLIST="),
-        "{run}"
-    );
-    assert!(std::fs::read_to_string(kit.join("pins.tcl"))
-        .unwrap()
-        .contains("-region left:*"));
-    // A block with a macro hands OpenROAD its LEF abstract.
-    let o = pnr("sram");
-    assert!(o.status.success(), "{}", text(&o));
-    let run = std::fs::read_to_string(d.path().join("build/flow/sram/lvt/pnr/run.sh")).unwrap();
-    let lef = run
-        .lines()
-        .find_map(|l| l.strip_prefix("export KAIZEN_MACRO_LEF='"))
-        .and_then(|l| l.strip_suffix('\''))
-        .unwrap_or_else(|| panic!("{run}"));
-    assert!(
-        lef.ends_with("kaizen_sram_1r1w_64x32.lef") && Path::new(lef).is_file(),
-        "{run}"
-    );
-}
-
-fn which(tool: &str) -> Result<PathBuf, ()> {
-    std::env::var_os("PATH")
-        .and_then(|paths| {
-            std::env::split_paths(&paths)
-                .map(|p| p.join(tool))
-                .find(|p| p.is_file())
-        })
-        .ok_or(())
 }
 
 /// `kaizen macro` into a scratch directory.

@@ -7,6 +7,7 @@ pub mod check;
 pub mod fanout;
 pub mod netlist;
 pub mod pdk;
+pub mod pnr;
 pub mod qor;
 pub mod reports;
 pub mod run;

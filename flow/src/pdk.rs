@@ -31,6 +31,8 @@ pub struct PdkConfig {
     pub fanout_skip_pins: Vec<String>,
     /// Where SRAM macro abstracts put their pins (`kaizen macro`).
     pub sram: SramConfig,
+    /// Place and route (`kaizen flow pnr`).
+    pub pnr: crate::pnr::PnrConfig,
 }
 
 /// The kit's layers and grid as SRAM macro abstracts use them.

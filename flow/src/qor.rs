@@ -40,6 +40,9 @@ pub struct Qor {
     #[serde(default)]
     pub macro_area_um2: f64,
     pub clocks: Vec<ClockQor>,
+    /// After place and route (`kaizen flow pnr`); absent before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_route: Option<crate::pnr::PostRoute>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -70,15 +73,15 @@ pub fn clock_periods(sdc: &Sdc) -> BTreeMap<String, f64> {
     out
 }
 
-pub fn qor(
-    block: &str,
-    top: &str,
-    pdk: &Pdk,
-    sdc: &Sdc,
-    cells: &CellReport,
-    timing: &TimingReport,
-) -> Qor {
-    let clocks = clock_periods(sdc)
+/// Slack and Fmax per clock the SDC defines, from a timing report.
+pub fn clock_qor(sdc: &Sdc, timing: &TimingReport) -> Vec<ClockQor> {
+    let one_clock = sdc
+        .commands
+        .iter()
+        .filter(|c| c.name == "create_clock")
+        .count()
+        == 1;
+    clock_periods(sdc)
         .into_iter()
         .map(|(name, period)| {
             // A clock with no constrained path has all its period to spare.
@@ -87,12 +90,6 @@ pub fn qor(
                 .get(&name)
                 .copied()
                 .unwrap_or(period);
-            let one_clock = sdc
-                .commands
-                .iter()
-                .filter(|c| c.name == "create_clock")
-                .count()
-                == 1;
             ClockQor {
                 period_ps: period,
                 target_mhz: 1e6 / period,
@@ -103,7 +100,18 @@ pub fn qor(
                 name,
             }
         })
-        .collect();
+        .collect()
+}
+
+pub fn qor(
+    block: &str,
+    top: &str,
+    pdk: &Pdk,
+    sdc: &Sdc,
+    cells: &CellReport,
+    timing: &TimingReport,
+) -> Qor {
+    let clocks = clock_qor(sdc, timing);
     Qor {
         block: block.to_string(),
         top_module: top.to_string(),
@@ -121,6 +129,7 @@ pub fn qor(
         macros: vec![],
         macro_area_um2: 0.0,
         clocks,
+        post_route: None,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use nom::bytes::complete::{tag, take_till1, take_while1};
 use nom::character::complete::{char, digit1, space0, space1};
-use nom::combinator::{map_res, recognize};
+use nom::combinator::{map_res, opt, recognize};
 use nom::number::complete::double;
 use nom::sequence::{preceded, terminated, tuple};
 use nom::IResult;
@@ -99,8 +99,12 @@ fn slack_line(i: &str) -> IResult<&str, f64> {
     terminated(preceded(space0, double), tuple((space1, tag("slack"))))(i)
 }
 
+/// `name value`, or `name max value` as OpenROAD's OpenSTA prints it.
 fn named_value<'a>(name: &'static str) -> impl FnMut(&'a str) -> IResult<&'a str, f64> {
-    preceded(tuple((space0, tag(name), space1)), double)
+    preceded(
+        tuple((space0, tag(name), space1, opt(tuple((tag("max"), space1))))),
+        double,
+    )
 }
 
 /// Parses the output of `scripts/sta.tcl`.
@@ -138,4 +142,24 @@ pub fn parse_sta(text: &str) -> Result<TimingReport, String> {
 pub fn version_line(text: &str) -> String {
     let v: IResult<&str, &str> = recognize(take_till1(|c| c == '\n'))(text);
     v.map(|(_, s)| s.trim().to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sta_totals_read_from_opensta_and_from_openroad() {
+        let path = "Path Group: core\n  -12.50   slack (VIOLATED)\n";
+        for (tns, worst) in [
+            ("tns -30.25", "worst slack -12.50"),
+            ("tns max -30.25", "worst slack max -12.50"),
+        ] {
+            let r = parse_sta(&format!("{path}{tns}\n{worst}\n")).unwrap();
+            assert_eq!(r.tns_ps, -30.25);
+            assert_eq!(r.worst_slack_ps, -12.5);
+            assert_eq!(r.worst_slack_by_group["core"], -12.5);
+        }
+        assert!(parse_sta(path).is_err());
+    }
 }

@@ -2,6 +2,7 @@
 //! behind the same bench API, and the reference models the designs are
 //! checked against.
 
+pub mod activity;
 pub mod bench;
 pub mod d2d;
 pub mod memctl;

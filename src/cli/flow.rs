@@ -27,13 +27,33 @@ enum Step {
     Synth(StepArgs),
     /// Synthesis, then OpenSTA: slack per clock and Fmax.
     Sta(StepArgs),
-    /// Synthesis, then OpenROAD (or its ready-to-run scripts if OpenROAD is absent).
+    /// Synthesis, STA, then OpenROAD place and route: post-route area,
+    /// wirelength, vias, DRC, timing, clock skew and power.
     Pnr(StepArgs),
     /// Synthesis + STA of the named blocks, written into the QoR baseline
-    /// (other blocks' entries are kept).
-    Baseline(Blocks),
-    /// Synthesis + STA of every block in the QoR baseline, checked against it.
-    Gate,
+    /// (other blocks' entries are kept); with --routed, place and route
+    /// into constraints/pnr-baseline.json.
+    Baseline(BaselineArgs),
+    /// Synthesis + STA of every block in the QoR baseline, checked against
+    /// it; with --routed, place and route of every block in the routed
+    /// baseline.
+    Gate(GateArgs),
+}
+
+#[derive(Args)]
+struct BaselineArgs {
+    #[command(flatten)]
+    blocks: Blocks,
+    /// Place and route, and write the routed baseline.
+    #[arg(long)]
+    routed: bool,
+}
+
+#[derive(Args)]
+struct GateArgs {
+    /// Check the routed baseline (constraints/pnr-baseline.json).
+    #[arg(long)]
+    routed: bool,
 }
 
 #[derive(Args)]
@@ -66,10 +86,13 @@ impl From<MemoriesArg> for Memories {
 
 const BASELINE: &str = "constraints/qor-baseline.json";
 
+pub(super) fn emitted(block: &str) -> anyhow::Result<kaizen_hdl::emit::Emitted> {
+    (catalog::find(block).map_err(anyhow::Error::msg)?.emit)().map_err(anyhow::Error::msg)
+}
+
 /// The emitted block, as the flow needs it.
-fn design(block: &str, memories: Memories) -> anyhow::Result<Design> {
-    let e =
-        (catalog::find(block).map_err(anyhow::Error::msg)?.emit)().map_err(anyhow::Error::msg)?;
+pub(super) fn design(block: &str, memories: Memories) -> anyhow::Result<Design> {
+    let e = emitted(block)?;
     Ok(Design {
         block: e.block.clone(),
         top: e.top_module.clone(),
@@ -124,7 +147,7 @@ pub fn check(blocks: &Blocks) -> anyhow::Result<()> {
 }
 
 /// Synthesis and (optionally) STA of one block; writes its QoR JSON.
-fn synth_sta(
+pub(super) fn synth_sta(
     root: &Path,
     pdk: &Pdk,
     block: &str,
@@ -167,6 +190,13 @@ fn synth_sta(
         })
         .collect();
     q.macro_area_um2 = syn.macros.iter().map(|(_, n, a)| *n as f64 * a).sum();
+    write_qor(root, pdk, &q, memories)?;
+    Ok((q, syn))
+}
+
+/// `build/qor/<block>[.<vt>][.flops].json`
+pub(super) fn write_qor(root: &Path, pdk: &Pdk, q: &Qor, memories: Memories) -> anyhow::Result<()> {
+    let block = &q.block;
     let dir = root.join("build/qor");
     create_dir(&dir)?;
     let mut stem = block.to_string();
@@ -179,7 +209,7 @@ fn synth_sta(
     let file = format!("{stem}.json");
     let path = dir.join(file);
     write_atomically(&path, (serde_json::to_string_pretty(&q)? + "\n").as_bytes())?;
-    Ok((q, syn))
+    Ok(())
 }
 
 fn print_table(rows: &[Qor], pdk: &Pdk) {
@@ -227,16 +257,25 @@ fn print_table(rows: &[Qor], pdk: &Pdk) {
 /// one per core): the tools run one block per process, so blocks are
 /// independent. Prints a line as each block finishes; results in `names`'
 /// order, the first error wins.
-fn each_block(
-    names: &[String],
-    job: impl Fn(&str) -> anyhow::Result<Qor> + Sync,
-) -> anyhow::Result<Vec<Qor>> {
-    let jobs = std::env::var("KAIZEN_JOBS")
+/// Blocks run at once for `blocks` blocks: `KAIZEN_JOBS`, else one per core.
+pub(super) fn jobs(blocks: usize) -> usize {
+    std::env::var("KAIZEN_JOBS")
         .ok()
         .and_then(|j| j.parse::<usize>().ok())
         .filter(|&j| j > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .min(names.len().max(1));
+        .unwrap_or_else(cores)
+        .min(blocks.max(1))
+}
+
+pub(super) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+pub(super) fn each_block(
+    names: &[String],
+    job: impl Fn(&str) -> anyhow::Result<Qor> + Sync,
+) -> anyhow::Result<Vec<Qor>> {
+    let jobs = jobs(names.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let results: Vec<std::sync::Mutex<Option<anyhow::Result<Qor>>>> =
@@ -293,22 +332,20 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
         Step::Sta(a) => table(&root, &a, true)?,
         Step::Pnr(a) => {
             let pdk = locate_pdk(&root, a.vt.as_deref())?;
-            for b in a.blocks.names()? {
-                let memories = a.memories.into();
-                let (_, syn) = synth_sta(&root, &pdk, &b, memories, false)?;
-                let (dir, ran) = run::pnr(&root, &design(&b, memories)?, &pdk, &syn.netlist)
-                    .map_err(anyhow::Error::msg)?;
-                if ran {
-                    println!("{b}: OpenROAD done; reports in {}", dir.display());
-                } else {
-                    println!(
-                        "{b}: OpenROAD is not installed; inputs and a ready-to-run {} are written",
-                        dir.join("run.sh").display()
-                    );
-                }
-            }
+            super::pnr::run(&root, &pdk, &a.blocks.names()?, a.memories.into())?;
         }
-        Step::Baseline(blocks) => {
+        Step::Baseline(BaselineArgs {
+            blocks,
+            routed: true,
+        }) => {
+            let pdk = locate_pdk(&root, None)?;
+            super::pnr::baseline(&root, &pdk, &blocks.names()?)?;
+        }
+        Step::Gate(GateArgs { routed: true }) => {
+            let pdk = locate_pdk(&root, None)?;
+            super::pnr::gate_routed(&root, &pdk)?;
+        }
+        Step::Baseline(BaselineArgs { blocks, .. }) => {
             let pdk = locate_pdk(&root, None)?;
             let rows = each_block(&blocks.names()?, |b| {
                 synth_sta(&root, &pdk, b, Memories::Macros, true).map(|r| r.0)
@@ -350,7 +387,7 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
             print_table(&rows, &pdk);
             println!("baseline written to {BASELINE}");
         }
-        Step::Gate => {
+        Step::Gate(_) => {
             let pdk = locate_pdk(&root, None)?;
             let text = std::fs::read_to_string(root.join(BASELINE))
                 .with_context(|| format!("cannot read {BASELINE}"))?;

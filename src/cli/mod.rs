@@ -9,6 +9,7 @@ mod flow;
 mod lint;
 mod macros;
 mod memctl;
+mod pnr;
 mod regress;
 mod sim;
 mod testchip;
