@@ -1,16 +1,25 @@
 //! The sideband: a one-wire, one-bit-per-clock message channel per
 //! direction, used by training. A frame is a start bit (0), the `M` message
-//! bits (bit 0 first), even parity over them and a stop bit (1): `M + 3`
+//! bits (bit 0 first), even parity over them and an end bit (0): `M + 3`
 //! clocks; the line idles at 1. The transmitter repeats `send` frame after
 //! frame, each followed by as many idle clocks as the frame is long; the
 //! receiver keeps the last frame that arrived with a good start, parity and
-//! stop bit.
+//! end bit.
 //!
-//! The idle gap is what lets a receiver that starts mid-frame (its die left
-//! reset while the partner was sending, as after a link self-test) find
-//! the frames: whatever false start it takes ends within the gap, where it
-//! hunts again and meets the next true start bit. Back-to-back frames with
-//! an unchanging message can hold a receiver misaligned forever.
+//! Two rules keep anything but a whole frame from being received:
+//! - the end bit is a 0, unlike the idle line, and a transmitter leaves
+//!   reset with an idle gap, not a start bit: a frame cut short because the
+//!   partner's transmitter was reset mid-frame (as a link self-test does to
+//!   the host's PHY) is followed by at least a gap of 1s, so its end bit
+//!   reads 1 and it is refused, however short the reset. With a 1 end bit, a
+//!   start bit followed by the idle line read as message `11111` with good
+//!   parity, that is TRAINERROR (a self-test run saw exactly that);
+//! - a receiver that starts mid-frame (its die left reset while the partner
+//!   was sending) may take a 0 inside a frame for a start bit, but the end
+//!   bit of such a frame falls in the idle gap (a 0 at frame position `i`,
+//!   1 <= i <= M + 2, puts it at `i + M + 2`, inside the `M + 3` idle bits
+//!   after the frame): refused, and the receiver hunts again and meets the
+//!   next true start bit.
 //!
 //! The standard package sends a 5-bit message (state and lane mode), the
 //! advanced package 71 bits (state and the 68-lane map its receiver found);
@@ -53,7 +62,7 @@ pub struct Sideband<const M: usize> {
     zero: Constant<Bits<8>>,
     one: Constant<Bits<8>>,
     parity_bit: Constant<Bits<8>>,
-    stop_bit: Constant<Bits<8>>,
+    end_bit: Constant<Bits<8>>,
     last_bit: Constant<Bits<8>>,
     msg_bit0: Constant<Bits<M>>,
     msg_zero: Constant<Bits<M>>,
@@ -71,7 +80,8 @@ impl<const M: usize> Default for Sideband<M> {
             sb_in: Default::default(),
             recv: Default::default(),
             recv_valid: Default::default(),
-            tx_bit: Reg::default(),
+            // Out of reset in the idle gap (see the module comment).
+            tx_bit: Reg::new((frame_bits(M) as u64).into()),
             tx_msg: Reg::default(),
             line: Reg::new(true),
             rx_bit: Reg::default(),
@@ -83,7 +93,7 @@ impl<const M: usize> Default for Sideband<M> {
             zero: Constant::new(0u64.into()),
             one: Constant::new(1u64.into()),
             parity_bit: Constant::new((M as u64 + 1).into()),
-            stop_bit: Constant::new((M as u64 + 2).into()),
+            end_bit: Constant::new((M as u64 + 2).into()),
             last_bit: Constant::new((frame_period(M) as u64 - 1).into()),
             msg_bit0: Constant::new(1u64.into()),
             msg_zero: Constant::new(0u64.into()),
@@ -111,7 +121,7 @@ impl<const M: usize> Logic for Sideband<M> {
         self.rx_valid.clock.next = self.clock.val();
         self.rx_valid.reset.next = self.reset.val();
 
-        // Transmit: bit 0 start, 1..=M message, M+1 parity, M+2 stop, then
+        // Transmit: bit 0 start, 1..=M message, M+1 parity, M+2 end, then
         // idle to the period's end; the line is registered.
         self.tx_parity.next = false;
         for i in 0..M {
@@ -125,7 +135,10 @@ impl<const M: usize> Logic for Sideband<M> {
             self.line.d.next = false;
         } else if self.tx_bit.q.val() == self.parity_bit.val() {
             self.line.d.next = self.tx_parity.val();
-        } else if self.tx_bit.q.val() >= self.stop_bit.val() {
+        } else if self.tx_bit.q.val() >= self.end_bit.val() {
+            if self.tx_bit.q.val() == self.end_bit.val() {
+                self.line.d.next = false;
+            }
             if self.tx_bit.q.val() == self.last_bit.val() {
                 self.tx_bit.d.next = self.zero.val();
             }
@@ -137,7 +150,7 @@ impl<const M: usize> Logic for Sideband<M> {
         self.sb_out.next = self.line.q.val();
 
         // Receive: hunt for a start bit, then collect the message bits and
-        // the parity; keep the frame if its parity and stop bit are right.
+        // the parity; keep the frame if its parity and end bit are right.
         self.rx_bit.d.next = self.rx_bit.q.val();
         self.rx_acc.d.next = self.rx_acc.q.val();
         self.rx_parity.d.next = self.rx_parity.q.val();
@@ -149,9 +162,9 @@ impl<const M: usize> Logic for Sideband<M> {
                 self.rx_acc.d.next = self.msg_zero.val();
                 self.rx_parity.d.next = false;
             }
-        } else if self.rx_bit.q.val() == self.stop_bit.val() {
+        } else if self.rx_bit.q.val() == self.end_bit.val() {
             self.rx_bit.d.next = self.zero.val();
-            if self.sb_in.val() & !self.rx_parity.q.val() {
+            if !self.sb_in.val() & !self.rx_parity.q.val() {
                 self.rx_msg.d.next = self.rx_acc.q.val();
                 self.rx_valid.d.next = true;
             }
@@ -169,3 +182,8 @@ impl<const M: usize> Logic for Sideband<M> {
         self.recv_valid.next = self.rx_valid.q.val();
     }
 }
+
+crate::port_access!(generic [const M: usize] Sideband<M> {
+    inputs: [clock, reset, send, sb_in],
+    outputs: [sb_out, recv, recv_valid]
+});
