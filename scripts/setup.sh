@@ -91,6 +91,7 @@ fi
 # (scripts/openroad_compat.py, scripts/isoc23_shim.c).
 OPENROAD_VERSION=0.0.1
 venv="$root/.venv"
+mkdir -p "$root/build"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 if ! "$venv/bin/python" -c 'import openroad' >/dev/null 2>&1; then
   glibc=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
@@ -101,7 +102,6 @@ if ! "$venv/bin/python" -c 'import openroad' >/dev/null 2>&1; then
     site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
     "$venv/bin/pip" install -q --upgrade --no-deps --only-binary=:all: \
       --platform manylinux_2_38_x86_64 --target "$site" "openroad==$OPENROAD_VERSION"
-    mkdir -p "$root/build"
     gcc -shared -fPIC -O2 -o "$root/build/libkaizen_isoc23.so" "$root/scripts/isoc23_shim.c"
     "$venv/bin/python" "$root/scripts/openroad_compat.py" "$site" "$root/build/libkaizen_isoc23.so"
   fi
