@@ -52,7 +52,11 @@ class Run:
     def step(self, name, fn):
         log(name)
         t = time.time()
-        fn()
+        try:
+            fn()
+        except RuntimeError as e:
+            # OpenROAD raises its message id; its log lines above say why.
+            raise SystemExit(f"pnr: {name} failed ({e}); OpenROAD's errors are above")
         self.times[name] = round(time.time() - t, 2)
 
     def um(self, v):

@@ -65,12 +65,14 @@ pub struct Floorplan {
 
 /// The core holds `area_um2` at the spec's utilization and aspect ratio,
 /// in whole sites across and an even number of rows (the kit's flops are
-/// two rows tall); the die adds `margin_rows` rows on every side for pins.
+/// two rows tall), and is at least `min_side` um each way; the die adds
+/// `margin_rows` rows on every side for pins.
 pub fn floorplan(
     area_um2: f64,
     spec: &FloorplanSpec,
     site: (f64, f64),
     margin_rows: u64,
+    min_side: f64,
 ) -> Result<Floorplan, String> {
     let (sw, sh) = site;
     if area_um2.is_nan() || area_um2 <= 0.0 {
@@ -78,9 +80,9 @@ pub fn floorplan(
     }
     let core_area = area_um2 / (spec.utilization / 100.0);
     let width = (core_area / spec.aspect_ratio).sqrt();
-    let sites_per_row = (width / sw).ceil().max(1.0) as u64;
+    let sites_per_row = (width.max(min_side) / sw).ceil().max(1.0) as u64;
     let core_w = sites_per_row as f64 * sw;
-    let mut rows = (core_area / core_w / sh).ceil().max(2.0) as u64;
+    let mut rows = ((core_area / core_w).max(min_side) / sh).ceil().max(2.0) as u64;
     rows += rows % 2;
     let core_h = rows as f64 * sh;
     // The margin in whole sites across and whole rows up, so the core
@@ -118,7 +120,7 @@ mod tests {
     #[test]
     fn core_holds_the_cells_at_the_utilization_on_the_site_grid() {
         for (area, util, aspect) in [(2.988, 50.0, 1.0), (120.0, 70.0, 0.5), (5418.0, 60.0, 2.0)] {
-            let fp = floorplan(area, &spec(util, aspect), SITE, 8).unwrap();
+            let fp = floorplan(area, &spec(util, aspect), SITE, 8, 1.0).unwrap();
             let [x0, y0, x1, y1] = fp.core;
             let core_area = (x1 - x0) * (y1 - y0);
             // At least the area asked for, and not more than a row and a
@@ -145,12 +147,26 @@ mod tests {
 
     #[test]
     fn die_adds_the_margin_on_every_side() {
-        let fp = floorplan(2.988, &spec(50.0, 1.0), SITE, 8).unwrap();
+        let fp = floorplan(2.988, &spec(50.0, 1.0), SITE, 8, 1.0).unwrap();
         let [dx0, dy0, dx1, dy1] = fp.die;
         let [cx0, cy0, cx1, cy1] = fp.core;
         assert_eq!((dx0, dy0), (0.0, 0.0));
         assert!((cy0 - 8.0 * 0.144).abs() < 1e-9 && (dy1 - cy1 - cy0).abs() < 1e-9);
         assert!(cx0 >= 8.0 * 0.144 && (dx1 - cx1 - cx0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_tiny_block_gets_the_smallest_core() {
+        // Five cells (a reset synchroniser) would make a core under 1 um.
+        let fp = floorplan(0.4, &spec(50.0, 1.0), SITE, 8, 2.0).unwrap();
+        let [x0, y0, x1, y1] = fp.core;
+        assert!(x1 - x0 >= 2.0 && x1 - x0 < 2.0 + SITE.0, "{:?}", fp.core);
+        assert!(
+            y1 - y0 >= 2.0 && y1 - y0 < 2.0 + 2.0 * SITE.1,
+            "{:?}",
+            fp.core
+        );
+        assert_eq!(fp.rows % 2, 0);
     }
 
     #[test]
@@ -163,6 +179,6 @@ mod tests {
         let mut s = spec(50.0, 1.0);
         s.outputs_side = "north".into();
         assert!(s.check().unwrap_err().contains("`north`"));
-        assert!(floorplan(0.0, &spec(50.0, 1.0), SITE, 8).is_err());
+        assert!(floorplan(0.0, &spec(50.0, 1.0), SITE, 8, 1.0).is_err());
     }
 }

@@ -25,6 +25,8 @@ pub struct PnrConfig {
     pub operating_conditions: String,
     pub strip_lef_comments: bool,
     pub margin_rows: u64,
+    /// Smallest core side, um (see `constraints/pdk.toml`).
+    pub min_core_side_um: f64,
     pub placement_density_over_utilization: f64,
     pub pin_horizontal_layer: String,
     pub pin_vertical_layer: String,
@@ -262,6 +264,7 @@ pub fn prepare(
         &spec,
         site,
         cfg.margin_rows,
+        cfg.min_core_side_um,
     )
     .map_err(|e| format!("{}: {e}", design.block))?;
     for layer in &cfg.layer {
@@ -355,11 +358,16 @@ pub fn run(
     let _ = std::fs::remove_file(dir.join("result.json"));
     let script = root.join("scripts/openroad_pnr.py");
     let log = dir.join("openroad.log");
+    let out =
+        std::fs::File::create(&log).map_err(|e| format!("cannot write {}: {e}", log.display()))?;
+    let err = out
+        .try_clone()
+        .map_err(|e| format!("cannot write {}: {e}", log.display()))?;
     let status = Command::new(&python)
         .arg(&script)
         .arg(dir.join("pnr.json"))
-        .stdout(open_log(&log)?)
-        .stderr(open_log(&log)?)
+        .stdout(out)
+        .stderr(err)
         .status()
         .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
     if !status.success() {
@@ -373,14 +381,6 @@ pub fn run(
         ));
     }
     read_results(root, design, &dir, activity)
-}
-
-fn open_log(path: &Path) -> Result<std::fs::File, String> {
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn read_results(
