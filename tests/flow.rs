@@ -198,15 +198,29 @@ fn pnr_without_openroad_is_a_one_line_error_naming_the_set_up() {
     assert!(!d.path().join("build").exists());
 }
 
+/// `kaizen flow <args>` in a scratch root, with this checkout's kit and
+/// OpenROAD (a root of its own: `flow gate` synthesises the same blocks in
+/// this checkout's build/ at the same time).
+fn routed(d: &tempfile::TempDir, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kaizen"))
+        .args(args)
+        .env("KAIZEN_ROOT", d.path())
+        .env("KAIZEN_PDK_DIR", pdk_dir())
+        .env("KAIZEN_PYTHON", root().join(".venv/bin/python"))
+        .output()
+        .unwrap()
+}
+
 /// Routes every block of constraints/pnr-baseline.json (the arbiter among
 /// them) with OpenROAD and checks the post-route QoR record.
 #[test]
 fn routed_gate_passes_and_the_arbiter_routes_clean() {
-    let o = kaizen(&["flow", "gate", "--routed"], &[]);
+    let d = scratch_root();
+    let o = routed(&d, &["flow", "gate", "--routed"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("not silicon results"), "{}", text(&o));
     let q: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("build/qor/arbiter.json")).unwrap(),
+        &std::fs::read_to_string(d.path().join("build/qor/arbiter.json")).unwrap(),
     )
     .unwrap();
     let p = &q["post_route"];
@@ -243,10 +257,11 @@ fn routed_gate_passes_and_the_arbiter_routes_clean() {
     );
     assert!(p["power"]["switching_w"].as_f64().unwrap() > 0.0, "{p}");
     assert!(p["power"]["leakage_w"].as_f64().unwrap() > 0.0, "{p}");
-    let dir = root().join("build/flow/arbiter/lvt/pnr");
+    let dir = d.path().join("build/flow/arbiter/lvt/pnr");
     for f in [
         "kaizen_arbiter.def",
         "kaizen_arbiter.odb",
+        "kaizen_arbiter.png",
         "sta.txt",
         "power.txt",
     ] {
@@ -265,14 +280,7 @@ fn routed_gate_fails_when_wirelength_grows_past_the_baseline() {
     let wire = blocks["arbiter"]["wirelength_um"].as_f64().unwrap();
     blocks.get_mut("arbiter").unwrap()["wirelength_um"] = serde_json::json!(wire / 2.0);
     std::fs::write(&path, serde_json::to_string_pretty(&b).unwrap()).unwrap();
-    let python = root().join(".venv/bin/python");
-    let o = Command::new(env!("CARGO_BIN_EXE_kaizen"))
-        .args(["flow", "gate", "--routed"])
-        .env("KAIZEN_ROOT", d.path())
-        .env("KAIZEN_PDK_DIR", pdk_dir())
-        .env("KAIZEN_PYTHON", python)
-        .output()
-        .unwrap();
+    let o = routed(&d, &["flow", "gate", "--routed"]);
     assert!(!o.status.success(), "{}", text(&o));
     assert!(
         text(&o).contains("arbiter: wirelength") && text(&o).contains("over the baseline"),
