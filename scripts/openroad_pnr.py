@@ -74,6 +74,23 @@ class Run:
             site,
         )
         fp.makeTracks()
+        self.gcell_tracks()
+
+    def gcell_tracks(self):
+        """Global routing sizes its gcells as 15 tracks of the tech's third
+        routing layer. GT2N lists its backside layers first, so that is BM3
+        (0.72 um pitch): one 10.8 um gcell over a small block. Its tracks
+        (never routed on) take the pitch of the front-side layer named in
+        the config instead."""
+        tech = self.block.getTech()
+        routing = [l for l in tech.getLayers() if l.getType() == "ROUTING"]
+        third = routing[2]
+        like = tech.findLayer(self.cfg["gcell_pitch_layer"])
+        if third.getName() == like.getName():
+            return
+        odb.dbTrackGrid.destroy(self.block.findTrackGrid(third))
+        pitch = like.getPitch()
+        self.design.getFloorplan().makeTracks(third, pitch // 2, pitch, pitch // 2, pitch)
 
     def macros(self):
         """SRAM macros in a row along the top of the core from its right
