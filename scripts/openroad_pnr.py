@@ -4,15 +4,16 @@ Run by `kaizen flow pnr`, which writes the run's inputs as one JSON file
 (`pnr.json` beside the results) and reads back `result.json` and the
 reports this script writes. By hand, with the project's environment:
 
-    build/venv/bin/python scripts/openroad_pnr.py build/flow/<block>/lvt/pnr/pnr.json
+    .venv/bin/python scripts/openroad_pnr.py build/flow/<block>/lvt/pnr/pnr.json
 
-Steps: floorplan (the die and core kaizen computed), tracks, backside power
-grid, pins by side, global and detailed placement, design repair, clock
-tree, timing repair, global and detailed routing, fillers, then timing and
-power on the routed design with parasitics estimated from the global
-routes and per-layer wire RC (the kit has no extraction rules for
-OpenRCX). `initialize_floorplan` (Tcl) crashes in this build of OpenROAD;
-the Python floorplan API does the same job.
+Steps: floorplan (the die and core kaizen computed), tracks, macros, pins by
+side, global and detailed placement, design repair, clock tree, timing
+repair, global and detailed routing, fillers, the backside power grid, then
+timing and power with wire parasitics estimated over the placed pins from
+per-layer wire RC (the kit has no extraction rules for OpenRCX), DEF, ODB
+and a picture. `initialize_floorplan` (Tcl) crashes in this build of
+OpenROAD; the Python floorplan API does the same job. docs/flow.md says
+what each choice stands on.
 """
 
 import json
@@ -280,6 +281,7 @@ def main(path):
     run.design.writeDb(f"{out}/{cfg['top']}.odb")
     run.tcl(f"write_def {{{out}/{cfg['top']}.def}}")
     log("layout picture")
+    # KLayout's libraries load only once OpenROAD is done with the design.
     import layout_png
 
     layout_png.render(

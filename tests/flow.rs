@@ -32,7 +32,9 @@ fn scratch_root() -> tempfile::TempDir {
         std::fs::create_dir_all(d.path().join(sub)).unwrap();
         for f in std::fs::read_dir(root().join(sub)).unwrap() {
             let f = f.unwrap();
-            std::fs::copy(f.path(), d.path().join(sub).join(f.file_name())).unwrap();
+            if f.file_type().unwrap().is_file() {
+                std::fs::copy(f.path(), d.path().join(sub).join(f.file_name())).unwrap();
+            }
         }
     }
     d

@@ -92,8 +92,11 @@ pub(super) fn emitted(block: &str) -> anyhow::Result<kaizen_hdl::emit::Emitted> 
 
 /// The emitted block, as the flow needs it.
 pub(super) fn design(block: &str, memories: Memories) -> anyhow::Result<Design> {
-    let e = emitted(block)?;
-    Ok(Design {
+    Ok(design_of(emitted(block)?, memories))
+}
+
+pub(super) fn design_of(e: kaizen_hdl::emit::Emitted, memories: Memories) -> Design {
+    Design {
         block: e.block.clone(),
         top: e.top_module.clone(),
         ports: e
@@ -108,7 +111,7 @@ pub(super) fn design(block: &str, memories: Memories) -> anyhow::Result<Design> 
         macros: e.macros.iter().map(|m| sram_macro(*m)).collect(),
         memories,
         verilog: e.verilog,
-    })
+    }
 }
 
 pub fn sram_macro(m: SramShape) -> SramMacro {
@@ -150,15 +153,14 @@ pub fn check(blocks: &Blocks) -> anyhow::Result<()> {
 pub(super) fn synth_sta(
     root: &Path,
     pdk: &Pdk,
-    block: &str,
-    memories: Memories,
+    d: &Design,
     with_sta: bool,
 ) -> anyhow::Result<(Qor, run::Synthesis)> {
-    let d = design(block, memories)?;
+    let (block, memories) = (d.block.as_str(), d.memories);
     let (_, sdc) = load_sdc(root, block).map_err(anyhow::Error::msg)?;
-    let syn = run::synth(root, &d, pdk).map_err(anyhow::Error::msg)?;
+    let syn = run::synth(root, d, pdk).map_err(anyhow::Error::msg)?;
     let timing = if with_sta {
-        Some(run::sta(root, &d, pdk, &syn).map_err(anyhow::Error::msg)?)
+        Some(run::sta(root, d, pdk, &syn).map_err(anyhow::Error::msg)?)
     } else {
         None
     };
@@ -315,7 +317,7 @@ pub(super) fn each_block(
 fn table(root: &Path, a: &StepArgs, with_sta: bool) -> anyhow::Result<()> {
     let pdk = locate_pdk(root, a.vt.as_deref())?;
     let rows = each_block(&a.blocks.names()?, |b| {
-        synth_sta(root, &pdk, b, a.memories.into(), with_sta).map(|r| r.0)
+        synth_sta(root, &pdk, &design(b, a.memories.into())?, with_sta).map(|r| r.0)
     })?;
     print_table(&rows, &pdk);
     Ok(())
@@ -348,7 +350,7 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
         Step::Baseline(BaselineArgs { blocks, .. }) => {
             let pdk = locate_pdk(&root, None)?;
             let rows = each_block(&blocks.names()?, |b| {
-                synth_sta(&root, &pdk, b, Memories::Macros, true).map(|r| r.0)
+                synth_sta(&root, &pdk, &design(b, Memories::Macros)?, true).map(|r| r.0)
             })?;
             let mut entries = match std::fs::read_to_string(root.join(BASELINE)) {
                 Ok(text) => {
@@ -398,7 +400,7 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
                 catalog::find(b).map_err(|e| anyhow!("{BASELINE}: {e}"))?;
             }
             let rows = each_block(&names, |b| {
-                synth_sta(&root, &pdk, b, Memories::Macros, true).map(|r| r.0)
+                synth_sta(&root, &pdk, &design(b, Memories::Macros)?, true).map(|r| r.0)
             })?;
             print_table(&rows, &pdk);
             let failures: Vec<String> = rows.iter().flat_map(|q| gate(&baseline, q)).collect();

@@ -368,6 +368,8 @@ pub fn run(
         .try_clone()
         .map_err(|e| format!("cannot write {}: {e}", log.display()))?;
     let status = Command::new(&python)
+        // No __pycache__ beside the scripts in the source tree.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .arg(&script)
         .arg(dir.join("pnr.json"))
         .stdout(out)
