@@ -269,6 +269,14 @@ fn routed_gate_passes_and_the_arbiter_routes_clean() {
     ] {
         assert!(dir.join(f).is_file(), "{f}");
     }
+    // Timing the same netlist again keeps the routed record with it.
+    let o = routed(&d, &["flow", "sta", "arbiter"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let again: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(d.path().join("build/qor/arbiter.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(again["post_route"], q["post_route"]);
 }
 
 #[test]

@@ -98,6 +98,8 @@ pub fn tool_version(name: &str, flag: &str) -> String {
 
 pub struct Synthesis {
     pub netlist: PathBuf,
+    /// SHA-256 of `netlist`: what a later step's results were made from.
+    pub netlist_sha256: String,
     /// Standard cells only.
     pub cells: CellReport,
     /// Macro instances by macro, with each one's area.
@@ -220,8 +222,16 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
     }
     // What is left after taking the macros out, without rounding noise.
     cells.area_um2 = ((cells.area_um2 * 1e6).round() / 1e6).max(0.0);
+    let netlist_sha256 = format!(
+        "{:x}",
+        Sha256::digest(
+            std::fs::read(&netlist)
+                .map_err(|e| format!("cannot read {}: {e}", netlist.display()))?
+        )
+    );
     Ok(Synthesis {
         netlist,
+        netlist_sha256,
         cells,
         macros,
         macro_liberties: macro_libs,

@@ -192,15 +192,16 @@ pub(super) fn synth_sta(
         })
         .collect();
     q.macro_area_um2 = syn.macros.iter().map(|(_, n, a)| *n as f64 * a).sum();
+    // A routed record of this same netlist stays.
+    q.post_route = read_qor(root, pdk, block, memories)
+        .and_then(|old| old.post_route)
+        .filter(|p| p.netlist_sha256 == syn.netlist_sha256);
     write_qor(root, pdk, &q, memories)?;
     Ok((q, syn))
 }
 
 /// `build/qor/<block>[.<vt>][.flops].json`
-pub(super) fn write_qor(root: &Path, pdk: &Pdk, q: &Qor, memories: Memories) -> anyhow::Result<()> {
-    let block = &q.block;
-    let dir = root.join("build/qor");
-    create_dir(&dir)?;
+fn qor_path(root: &Path, pdk: &Pdk, block: &str, memories: Memories) -> std::path::PathBuf {
     let mut stem = block.to_string();
     if pdk.vt != pdk.config.default_vt {
         stem += &format!(".{}", pdk.vt);
@@ -208,8 +209,18 @@ pub(super) fn write_qor(root: &Path, pdk: &Pdk, q: &Qor, memories: Memories) -> 
     if memories == Memories::Flops {
         stem += ".flops";
     }
-    let file = format!("{stem}.json");
-    let path = dir.join(file);
+    root.join("build/qor").join(format!("{stem}.json"))
+}
+
+/// The block's last QoR record, if there is a readable one.
+fn read_qor(root: &Path, pdk: &Pdk, block: &str, memories: Memories) -> Option<Qor> {
+    let text = std::fs::read_to_string(qor_path(root, pdk, block, memories)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+pub(super) fn write_qor(root: &Path, pdk: &Pdk, q: &Qor, memories: Memories) -> anyhow::Result<()> {
+    create_dir(&root.join("build/qor"))?;
+    let path = qor_path(root, pdk, &q.block, memories);
     write_atomically(&path, (serde_json::to_string_pretty(&q)? + "\n").as_bytes())?;
     Ok(())
 }

@@ -87,6 +87,7 @@ mod tests {
     fn routed(cell_area: f64, wirelength: f64, slack: f64, drc: u64) -> PostRoute {
         PostRoute {
             stage: "detailed route".into(),
+            netlist_sha256: String::new(),
             die_area_um2: 20.0,
             core_area_um2: 7.0,
             cell_area_um2: cell_area,

@@ -80,6 +80,9 @@ pub struct Activity {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct PostRoute {
     pub stage: String,
+    /// The synthesised netlist that was placed and routed (SHA-256): the
+    /// record stays with the block's QoR while synthesis gives the same.
+    pub netlist_sha256: String,
     pub die_area_um2: f64,
     pub core_area_um2: f64,
     /// Standard cells after placement, repair and clock tree (no fillers).
@@ -386,7 +389,7 @@ pub fn run(
             tail.into_iter().rev().collect::<Vec<_>>().join("\n")
         ));
     }
-    read_results(root, design, &dir, activity)
+    read_results(root, design, &dir, activity, &synthesis.netlist_sha256)
 }
 
 fn read_results(
@@ -394,6 +397,7 @@ fn read_results(
     design: &Design,
     dir: &Path,
     activity: Option<&Activity>,
+    netlist_sha256: &str,
 ) -> Result<PostRoute, String> {
     let read = |name: &str| {
         let p = dir.join(name);
@@ -406,6 +410,7 @@ fn read_results(
     let (_, sdc) = load_sdc(root, &design.block)?;
     Ok(PostRoute {
         stage: "detailed route".into(),
+        netlist_sha256: netlist_sha256.into(),
         die_area_um2: raw.die_area_um2,
         core_area_um2: raw.core_area_um2,
         cell_area_um2: raw.cell_area_um2,
@@ -494,6 +499,7 @@ mod tests {
     fn synthesis(area: f64, macros: Vec<(SramMacro, u64, f64)>) -> Synthesis {
         Synthesis {
             netlist: PathBuf::from("/netlist.v"),
+            netlist_sha256: String::new(),
             cells: CellReport {
                 cells: Default::default(),
                 total_cells: 1,
