@@ -286,14 +286,15 @@ fn routed_gate_fails_when_wirelength_grows_past_the_baseline() {
     let mut b: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let blocks = b["blocks"].as_object_mut().unwrap();
-    blocks.retain(|k, _| k == "arbiter");
-    let wire = blocks["arbiter"]["wirelength_um"].as_f64().unwrap();
-    blocks.get_mut("arbiter").unwrap()["wirelength_um"] = serde_json::json!(wire / 2.0);
+    // The smallest routed block: the gate, not the router, is under test.
+    blocks.retain(|k, _| k == "reset_sync");
+    let wire = blocks["reset_sync"]["wirelength_um"].as_f64().unwrap();
+    blocks.get_mut("reset_sync").unwrap()["wirelength_um"] = serde_json::json!(wire / 2.0);
     std::fs::write(&path, serde_json::to_string_pretty(&b).unwrap()).unwrap();
     let o = routed(&d, &["flow", "gate", "--routed"]);
     assert!(!o.status.success(), "{}", text(&o));
     assert!(
-        text(&o).contains("arbiter: wirelength") && text(&o).contains("over the baseline"),
+        text(&o).contains("reset_sync: wirelength") && text(&o).contains("over the baseline"),
         "{}",
         text(&o)
     );
