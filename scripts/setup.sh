@@ -13,7 +13,13 @@ declare -A PACKAGES=(
   [python3]=python3       # OpenROAD runs as a Python module (.venv)
   [patchelf]=patchelf     # OpenROAD's compatibility step on glibc < 2.38
   [binutils]=objdump
+  [slurmctld]=slurmctld   # a one-node Slurm cluster for sharded regressions
+  [slurmd]=slurmd         #   (scripts/slurm_cluster.sh starts it)
+  [slurm-client]=sbatch
+  [munge]=munged          # Slurm's authentication
 )
+# Daemons live in /usr/sbin, which a user's PATH may lack.
+export PATH=$PATH:/usr/sbin
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi

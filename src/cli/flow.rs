@@ -266,10 +266,6 @@ fn print_table(rows: &[Qor], pdk: &Pdk) {
     }
 }
 
-/// Runs `job` on every block, as many at once as `KAIZEN_JOBS` says (else
-/// one per core): the tools run one block per process, so blocks are
-/// independent. Prints a line as each block finishes; results in `names`'
-/// order, the first error wins.
 /// Blocks run at once for `blocks` blocks: `KAIZEN_JOBS`, else one per core.
 pub(super) fn jobs(blocks: usize) -> usize {
     std::env::var("KAIZEN_JOBS")
@@ -284,6 +280,10 @@ pub(super) fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// Runs `job` on every block, as many at once as `KAIZEN_JOBS` says (else
+/// one per core): the tools run one block per process, so blocks are
+/// independent. Prints a line as each block finishes; results in `names`'
+/// order, the first error wins.
 pub(super) fn each_block(
     names: &[String],
     job: impl Fn(&str) -> anyhow::Result<Qor> + Sync,

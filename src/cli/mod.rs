@@ -10,6 +10,7 @@ mod lint;
 mod macros;
 mod memctl;
 mod pnr;
+mod progress;
 mod regress;
 mod sim;
 mod testchip;

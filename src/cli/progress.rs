@@ -1,0 +1,154 @@
+//! Progress of long work: a bar with rate and ETA on a terminal, plain
+//! periodic lines elsewhere (CI logs), nothing with `--quiet`.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+/// Seconds between plain progress lines; `KAIZEN_PROGRESS_INTERVAL`
+/// overrides (a test sets it low).
+const PLAIN_INTERVAL_SECS: f64 = 10.0;
+
+pub struct Progress {
+    what: String,
+    unit: &'static str,
+    total: u64,
+    done: u64,
+    failed: u64,
+    started: Instant,
+    mode: Mode,
+}
+
+enum Mode {
+    Quiet,
+    Bar(ProgressBar),
+    Plain { every: Duration, last: Instant },
+}
+
+impl Progress {
+    /// Progress of `total` `unit`s of `what` (`regress memctl`, `cases`).
+    pub fn new(what: &str, unit: &'static str, total: u64, quiet: bool) -> Self {
+        let mode = if quiet {
+            Mode::Quiet
+        } else if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(total);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{prefix} [{bar:30}] {pos}/{len} {msg} {per_sec} eta {eta}",
+                )
+                .expect("the template is valid")
+                .progress_chars("=> "),
+            );
+            bar.set_prefix(what.to_string());
+            bar.enable_steady_tick(Duration::from_millis(250));
+            Mode::Bar(bar)
+        } else {
+            let every = std::env::var("KAIZEN_PROGRESS_INTERVAL")
+                .ok()
+                .and_then(|s| s.parse::<f64>().ok())
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .unwrap_or(PLAIN_INTERVAL_SECS);
+            Mode::Plain {
+                every: Duration::from_secs_f64(every),
+                last: Instant::now(),
+            }
+        };
+        let p = Self {
+            what: what.to_string(),
+            unit,
+            total,
+            done: 0,
+            failed: 0,
+            started: Instant::now(),
+            mode,
+        };
+        p.plain_line();
+        p
+    }
+
+    /// A result line: above the bar on a terminal, as is elsewhere.
+    pub fn println(&self, line: &str) {
+        match &self.mode {
+            Mode::Bar(bar) => bar.println(line),
+            _ => println!("{line}"),
+        }
+    }
+
+    /// Progress so far, as counted by someone else (a shard's log).
+    pub fn set(&mut self, done: u64, failed: u64) {
+        if (done, failed) == (self.done, self.failed) {
+            self.tick();
+            return;
+        }
+        self.done = done.min(self.total);
+        self.failed = failed;
+        if let Mode::Bar(bar) = &self.mode {
+            bar.set_position(self.done);
+            if failed > 0 {
+                bar.set_message(format!("({failed} failed)"));
+            }
+        }
+        self.tick();
+    }
+
+    pub fn inc(&mut self, failed: bool) {
+        self.set(self.done + 1, self.failed + u64::from(failed));
+    }
+
+    /// Prints a plain line if the interval has passed.
+    pub fn tick(&mut self) {
+        if let Mode::Plain { every, last } = &mut self.mode {
+            if last.elapsed() >= *every {
+                *last = Instant::now();
+                self.plain_line();
+            }
+        }
+    }
+
+    pub fn finish(self) {
+        match &self.mode {
+            Mode::Bar(bar) => bar.finish_and_clear(),
+            Mode::Plain { .. } => self.plain_line(),
+            Mode::Quiet => {}
+        }
+    }
+
+    fn plain_line(&self) {
+        if !matches!(self.mode, Mode::Plain { .. }) {
+            return;
+        }
+        let secs = self.started.elapsed().as_secs_f64();
+        let rate = self.done as f64 / secs.max(1e-9);
+        let eta = if self.done == 0 || self.done >= self.total {
+            String::new()
+        } else {
+            format!(
+                ", eta {}",
+                human_seconds((self.total - self.done) as f64 / rate)
+            )
+        };
+        let failed = if self.failed > 0 {
+            format!(" ({} failed)", self.failed)
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "progress: {} {}/{} {}{failed}, {} elapsed{eta}",
+            self.what,
+            self.done,
+            self.total,
+            self.unit,
+            human_seconds(secs)
+        );
+    }
+}
+
+fn human_seconds(s: f64) -> String {
+    if s < 90.0 {
+        format!("{s:.0} s")
+    } else if s < 5400.0 {
+        format!("{:.1} min", s / 60.0)
+    } else {
+        format!("{:.1} h", s / 3600.0)
+    }
+}
