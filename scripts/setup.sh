@@ -17,6 +17,7 @@ declare -A PACKAGES=(
   [slurmd]=slurmd         #   (scripts/slurm_cluster.sh starts it)
   [slurm-client]=sbatch
   [munge]=munged          # Slurm's authentication
+  [chromium]=chromium     # `kaizen report` checks its page in headless Chromium
 )
 # Daemons live in /usr/sbin, which a user's PATH may lack.
 export PATH=$PATH:/usr/sbin

@@ -1,6 +1,8 @@
 //! Constraints and the open flow through the CLI: check-constraints, the
 //! QoR gate against the checked-in baseline, and their failures.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -25,28 +27,6 @@ fn text(o: &Output) -> String {
     )
 }
 
-/// A scratch project root: the real constraints and scripts, editable.
-fn scratch_root() -> tempfile::TempDir {
-    let d = tempfile::tempdir().unwrap();
-    for sub in ["constraints", "scripts"] {
-        std::fs::create_dir_all(d.path().join(sub)).unwrap();
-        for f in std::fs::read_dir(root().join(sub)).unwrap() {
-            let f = f.unwrap();
-            if f.file_type().unwrap().is_file() {
-                std::fs::copy(f.path(), d.path().join(sub).join(f.file_name())).unwrap();
-            }
-        }
-    }
-    d
-}
-
-/// The PDK as this checkout finds it (what `kaizen flow` would use).
-fn pdk_dir() -> PathBuf {
-    kaizen_flow::pdk::locate(&root(), None)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .dir
-}
-
 #[test]
 fn constraints_of_every_block_check() {
     let o = kaizen(&["check-constraints", "--all"], &[]);
@@ -55,7 +35,7 @@ fn constraints_of_every_block_check() {
 
 #[test]
 fn removing_a_constraint_or_naming_a_missing_port_fails() {
-    let d = scratch_root();
+    let d = common::scratch_root();
     let sdc = d.path().join("constraints/fifo.sdc");
     let original = std::fs::read_to_string(&sdc).unwrap();
     std::fs::write(
@@ -124,7 +104,7 @@ fn qor_gate_passes_on_the_baseline() {
 
 #[test]
 fn qor_gate_fails_when_area_grows_past_the_baseline() {
-    let d = scratch_root();
+    let d = common::scratch_root();
     let path = d.path().join("constraints/qor-baseline.json");
     let mut b: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -133,7 +113,10 @@ fn qor_gate_fails_when_area_grows_past_the_baseline() {
     std::fs::write(&path, serde_json::to_string(&b).unwrap()).unwrap();
     let o = kaizen(
         &["flow", "gate"],
-        &[("KAIZEN_ROOT", d.path()), ("KAIZEN_PDK_DIR", &pdk_dir())],
+        &[
+            ("KAIZEN_ROOT", d.path()),
+            ("KAIZEN_PDK_DIR", &common::pdk_dir()),
+        ],
     );
     assert!(!o.status.success());
     assert!(
@@ -145,7 +128,7 @@ fn qor_gate_fails_when_area_grows_past_the_baseline() {
 
 #[test]
 fn qor_gate_fails_when_a_clock_target_is_missed() {
-    let d = scratch_root();
+    let d = common::scratch_root();
     let sdc = d.path().join("constraints/crc32.sdc");
     let s = std::fs::read_to_string(&sdc)
         .unwrap()
@@ -153,7 +136,10 @@ fn qor_gate_fails_when_a_clock_target_is_missed() {
     std::fs::write(&sdc, s).unwrap();
     let o = kaizen(
         &["flow", "gate"],
-        &[("KAIZEN_ROOT", d.path()), ("KAIZEN_PDK_DIR", &pdk_dir())],
+        &[
+            ("KAIZEN_ROOT", d.path()),
+            ("KAIZEN_PDK_DIR", &common::pdk_dir()),
+        ],
     );
     assert!(!o.status.success());
     assert!(
@@ -180,11 +166,11 @@ fn missing_pdk_is_a_clear_error() {
 
 #[test]
 fn pnr_without_openroad_is_a_one_line_error_naming_the_set_up() {
-    let d = scratch_root();
+    let d = common::scratch_root();
     let o = Command::new(env!("CARGO_BIN_EXE_kaizen"))
         .args(["flow", "pnr", "arbiter"])
         .env("KAIZEN_ROOT", d.path())
-        .env("KAIZEN_PDK_DIR", pdk_dir())
+        .env("KAIZEN_PDK_DIR", common::pdk_dir())
         .env("KAIZEN_PYTHON", "/nonexistent/python3")
         .output()
         .unwrap();
@@ -207,7 +193,7 @@ fn routed(d: &tempfile::TempDir, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kaizen"))
         .args(args)
         .env("KAIZEN_ROOT", d.path())
-        .env("KAIZEN_PDK_DIR", pdk_dir())
+        .env("KAIZEN_PDK_DIR", common::pdk_dir())
         .env("KAIZEN_PYTHON", root().join(".venv/bin/python"))
         .output()
         .unwrap()
@@ -217,7 +203,7 @@ fn routed(d: &tempfile::TempDir, args: &[&str]) -> Output {
 /// them) with OpenROAD and checks the post-route QoR record.
 #[test]
 fn routed_gate_passes_and_the_arbiter_routes_clean() {
-    let d = scratch_root();
+    let d = common::scratch_root();
     let o = routed(&d, &["flow", "gate", "--routed"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("not silicon results"), "{}", text(&o));
@@ -281,7 +267,7 @@ fn routed_gate_passes_and_the_arbiter_routes_clean() {
 
 #[test]
 fn routed_gate_fails_when_wirelength_grows_past_the_baseline() {
-    let d = scratch_root();
+    let d = common::scratch_root();
     let path = d.path().join("constraints/pnr-baseline.json");
     let mut b: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -422,4 +408,47 @@ fn macro_refuses_a_shape_it_cannot_build() {
         0,
         "nothing written"
     );
+}
+
+/// The flow's per-block jobs as one Slurm job array: each task synthesises
+/// one block and writes its QoR record, which the table is read from.
+#[test]
+fn flow_synth_runs_each_block_as_a_slurm_task() {
+    let conf = common::slurm_conf();
+    let d = common::scratch_root();
+    let o = kaizen(
+        &[
+            "flow",
+            "synth",
+            "reset_sync",
+            "arbiter",
+            "--engine",
+            "slurm",
+        ],
+        &[
+            ("KAIZEN_ROOT", d.path()),
+            ("KAIZEN_PDK_DIR", &common::pdk_dir()),
+            ("SLURM_CONF", Path::new(&conf)),
+        ],
+    );
+    let all = text(&o);
+    assert!(o.status.success(), "{all}");
+    assert!(all.contains("slurm job"), "{all}");
+    for block in ["reset_sync", "arbiter"] {
+        let q: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(d.path().join(format!("build/qor/{block}.json"))).unwrap(),
+        )
+        .unwrap();
+        let cells = q["cells_total"].as_u64().unwrap();
+        assert!(cells > 0, "{q}");
+        // The table printed here is the tasks' records.
+        assert!(
+            all.lines()
+                .any(|l| l.starts_with(block)
+                    && l.split_whitespace().nth(1) == Some(&cells.to_string())),
+            "{all}"
+        );
+    }
+    let log = d.path().join("build/flow/jobs/synth/block-0.log");
+    assert!(log.exists(), "each task's output is kept");
 }

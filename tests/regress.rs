@@ -3,6 +3,8 @@
 //! cluster `scripts/slurm_cluster.sh` starts; a failure's replay command
 //! reproduces it; shard results that do not add up are refused.
 
+mod common;
+
 use kaizen_sim::regression::Summary;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -52,17 +54,8 @@ fn testcases(junit: &Path) -> usize {
 
 #[test]
 fn four_slurm_shards_give_the_unsharded_result() {
-    let start = Command::new("scripts/slurm_cluster.sh")
-        .arg("start")
-        .output()
-        .expect("run scripts/slurm_cluster.sh");
-    assert!(start.status.success(), "{}", text(&start));
-    let export = String::from_utf8_lossy(&start.stdout);
-    let conf = export
-        .trim()
-        .strip_prefix("export SLURM_CONF=")
-        .unwrap_or_else(|| panic!("unexpected output: {export}"));
-    let env = [("SLURM_CONF", conf)];
+    let conf = common::slurm_conf();
+    let env = [("SLURM_CONF", conf.as_str())];
 
     let one = tempfile::tempdir().unwrap();
     let (o1, s1) = run(MEMCTL, one.path(), &env);

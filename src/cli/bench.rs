@@ -2,6 +2,7 @@
 //! rust-hdl's simulator, timed, as cycles per second; `kaizen bench memctl`:
 //! the memory controller's full bench on both.
 
+use super::results::write;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use kaizen_hdl::catalog;
@@ -16,6 +17,7 @@ use kaizen_sim::rust_hdl_sim::RustHdlSim;
 use kaizen_sim::verilator::VerilatorModel;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 #[derive(Args)]
@@ -33,6 +35,9 @@ enum BenchWhat {
         cycles: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also write the figures as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
     /// The memory controller's bench (RTL + HBM device model + checks) on
     /// stress traffic: Verilator, and rust-hdl on a shorter run.
@@ -44,6 +49,9 @@ enum BenchWhat {
         rust_hdl_requests: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also write the figures as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
     /// The die-to-die link: payload efficiency versus BER on the PHY RTL
     /// (16 lanes, two dies on Verilator) and the reference (16 and 64
@@ -54,6 +62,9 @@ enum BenchWhat {
         flits: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also write the table as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
 }
 
@@ -83,13 +94,14 @@ fn drive<S: Simulator>(bench: &mut Bench<S>, cycles: u64, seed: u64) -> anyhow::
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.what {
-        BenchWhat::Sim { cycles, seed } => fifo(cycles, seed),
-        BenchWhat::D2d { flits, seed } => d2d(flits, seed),
+        BenchWhat::Sim { cycles, seed, json } => fifo(cycles, seed, json.as_deref()),
+        BenchWhat::D2d { flits, seed, json } => d2d(flits, seed, json.as_deref()),
         BenchWhat::Memctl {
             requests,
             rust_hdl_requests,
             seed,
-        } => memctl(requests, rust_hdl_requests, seed),
+            json,
+        } => memctl(requests, rust_hdl_requests, seed, json.as_deref()),
     }
 }
 
@@ -109,7 +121,12 @@ fn memctl_rate<S: Simulator>(
     ))
 }
 
-fn memctl(requests: usize, rust_hdl_requests: usize, seed: u64) -> anyhow::Result<()> {
+fn memctl(
+    requests: usize,
+    rust_hdl_requests: usize,
+    seed: u64,
+    json: Option<&Path>,
+) -> anyhow::Result<()> {
     anyhow::ensure!(
         requests > 0 && rust_hdl_requests > 0,
         "request counts must be at least 1"
@@ -129,10 +146,18 @@ fn memctl(requests: usize, rust_hdl_requests: usize, seed: u64) -> anyhow::Resul
     println!("  verilator  {rv:>14.0} cycles/s  ({requests} requests, {cv} cycles)");
     println!("  rust-hdl   {rr:>14.0} cycles/s  ({rust_hdl_requests} requests, {cr} cycles)");
     println!("  ratio      {:>14.1} x (verilator / rust-hdl)", rv / rr);
-    Ok(())
+    write(
+        json,
+        "bench memctl",
+        serde_json::json!({
+            "seed": seed,
+            "verilator": {"requests": requests, "cycles": cv, "cycles_per_second": rv},
+            "rust_hdl": {"requests": rust_hdl_requests, "cycles": cr, "cycles_per_second": rr},
+        }),
+    )
 }
 
-fn fifo(cycles: u64, seed: u64) -> anyhow::Result<()> {
+fn fifo(cycles: u64, seed: u64, json: Option<&Path>) -> anyhow::Result<()> {
     anyhow::ensure!(cycles > 0, "--cycles must be at least 1");
     let emitted =
         (catalog::find("fifo").map_err(anyhow::Error::msg)?.emit)().map_err(anyhow::Error::msg)?;
@@ -152,11 +177,18 @@ fn fifo(cycles: u64, seed: u64) -> anyhow::Result<()> {
     println!("  verilator  {rv:>14.0} cycles/s");
     println!("  rust-hdl   {rr:>14.0} cycles/s");
     println!("  ratio      {:>14.1} x (verilator / rust-hdl)", rv / rr);
-    Ok(())
+    write(
+        json,
+        "bench sim",
+        serde_json::json!({
+            "block": "fifo", "cycles": cycles, "seed": seed,
+            "verilator_cycles_per_second": rv, "rust_hdl_cycles_per_second": rr,
+        }),
+    )
 }
 
 /// Efficiency versus BER: the table in README.md.
-fn d2d(flits: u64, seed: u64) -> anyhow::Result<()> {
+fn d2d(flits: u64, seed: u64, json: Option<&Path>) -> anyhow::Result<()> {
     use kaizen_hdl::d2d::params::{LinkParams, Package};
     use kaizen_sim::d2d;
     use kaizen_sim::d2d::bench::{payload, PhyConfig};
@@ -177,6 +209,8 @@ fn d2d(flits: u64, seed: u64) -> anyhow::Result<()> {
         "RTL clk/s"
     );
     let (mut clocks, mut secs) = (0u64, 0f64);
+    let mut rows = vec![];
+    let mut theoretical = 0.0;
     for ber in [0.0, 1e-9, 1e-6, 1e-4] {
         let rtl = |package: Package| {
             d2d::bench::run(&PhyConfig {
@@ -218,10 +252,24 @@ fn d2d(flits: u64, seed: u64) -> anyhow::Result<()> {
             hw.replays,
             hw.cycles_per_second
         );
+        theoretical = hw.theoretical;
+        rows.push(serde_json::json!({
+            "ber": ber,
+            "rtl_16": hw.efficiency, "reference_16": s16.efficiency,
+            "rtl_64": hw64.efficiency, "reference_64": s64.efficiency,
+            "replays_16": hw.replays, "rtl_clocks_per_second_16": hw.cycles_per_second,
+        }));
     }
     println!(
         "Verilator: {:.0} link clocks/s overall on 16 lanes (two PHY models + channel model + checks); replays and clk/s are the 16-lane runs'",
         clocks as f64 / secs
     );
-    Ok(())
+    write(
+        json,
+        "bench d2d",
+        serde_json::json!({
+            "flits": flits, "seed": seed, "theoretical": theoretical,
+            "rows": rows, "rtl_clocks_per_second": clocks as f64 / secs,
+        }),
+    )
 }

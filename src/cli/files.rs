@@ -14,6 +14,14 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     tmp.write_all(contents)
         .with_context(|| format!("cannot write {}", path.display()))?;
+    // A temporary file is private (0600); the output is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
     tmp.persist(path)
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())

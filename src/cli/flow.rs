@@ -1,7 +1,8 @@
 //! `kaizen check-constraints` and `kaizen flow synth|sta|pnr|baseline|gate`.
 
 use super::files::{create_dir, write_atomically};
-use super::Blocks;
+use super::progress::Progress;
+use super::{Blocks, Engine};
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Subcommand};
 use kaizen_flow::check::{check_constraints, PortInfo};
@@ -67,6 +68,24 @@ struct StepArgs {
     /// the kit's flops.
     #[arg(long, value_enum, default_value_t = MemoriesArg::Macros)]
     memories: MemoriesArg,
+    /// Where each block's job runs: here (one per core) or as a Slurm job
+    /// array, a task per block.
+    #[arg(long, value_enum, default_value_t = Engine::Local)]
+    engine: Engine,
+}
+
+impl StepArgs {
+    /// The arguments that give one block's task the same step as this one.
+    fn task_args(&self, step: &str, block: &str) -> Vec<String> {
+        let mut a = vec!["flow".to_string(), step.to_string(), block.to_string()];
+        if let Some(vt) = &self.vt {
+            a.extend(["--vt".to_string(), vt.clone()]);
+        }
+        if let MemoriesArg::Flops = self.memories {
+            a.extend(["--memories".to_string(), "flops".to_string()]);
+        }
+        a
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -294,42 +313,121 @@ pub(super) fn each_block(
     let results: Vec<std::sync::Mutex<Option<anyhow::Result<Qor>>>> =
         names.iter().map(|_| Default::default()).collect();
     let start = std::time::Instant::now();
+    let what = if names.len() == 1 {
+        names[0].clone()
+    } else {
+        "flow".to_string()
+    };
+    let progress = std::sync::Mutex::new(Progress::new(&what, "blocks", names.len() as u64, false));
+    let finished = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| {
-        for _ in 0..jobs {
-            // Emitting a big block recurses deeply: a stack of its own.
-            let worker = || loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                let Some(name) = names.get(i) else { break };
-                let t = std::time::Instant::now();
-                let r = job(name);
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-                eprintln!(
-                    "[{n}/{}] {name}: {} in {:.0} s ({:.0} s so far)",
-                    names.len(),
-                    if r.is_ok() { "done" } else { "failed" },
-                    t.elapsed().as_secs_f64(),
-                    start.elapsed().as_secs_f64()
-                );
-                *results[i].lock().unwrap() = Some(r);
-            };
-            std::thread::Builder::new()
-                .stack_size(256 << 20)
-                .spawn_scoped(scope, worker)
-                .expect("a worker thread");
+        // Plain progress lines in logs while blocks take minutes.
+        scope.spawn(|| {
+            while !finished.load(std::sync::atomic::Ordering::SeqCst) {
+                progress.lock().unwrap().tick();
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+        });
+        let workers: Vec<_> = (0..jobs)
+            .map(|_| {
+                // Emitting a big block recurses deeply: a stack of its own.
+                let worker = || loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(name) = names.get(i) else { break };
+                    let t = std::time::Instant::now();
+                    let r = job(name);
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    let mut p = progress.lock().unwrap();
+                    p.println(&format!(
+                        "[{n}/{}] {name}: {} in {:.0} s ({:.0} s so far)",
+                        names.len(),
+                        if r.is_ok() { "done" } else { "failed" },
+                        t.elapsed().as_secs_f64(),
+                        start.elapsed().as_secs_f64()
+                    ));
+                    p.inc(r.is_err());
+                    drop(p);
+                    *results[i].lock().unwrap() = Some(r);
+                };
+                std::thread::Builder::new()
+                    .stack_size(256 << 20)
+                    .spawn_scoped(scope, worker)
+                    .expect("a worker thread")
+            })
+            .collect();
+        for w in workers {
+            let _ = w.join();
         }
+        finished.store(true, std::sync::atomic::Ordering::SeqCst);
     });
+    progress.into_inner().unwrap().finish();
     results
         .into_iter()
         .map(|r| r.into_inner().unwrap().expect("every block ran"))
         .collect()
 }
 
+/// Each block's step as a task of one Slurm job array (`kaizen flow
+/// <step> <block>`); the QoR records the tasks write are read back.
+fn each_block_on_slurm(
+    root: &Path,
+    pdk: &Pdk,
+    a: &StepArgs,
+    step: &str,
+) -> anyhow::Result<Vec<Qor>> {
+    let names = a.blocks.names()?;
+    let dir = root.join("build/flow/jobs").join(step);
+    let job = super::slurm::ArrayJob {
+        name: &format!("flow-{step}"),
+        dir: &dir,
+        prefix: "block",
+        tasks: names.iter().map(|b| a.task_args(step, b)).collect(),
+    };
+    let mut progress = Progress::new(&format!("flow {step}"), "blocks", names.len() as u64, false);
+    let statuses = job.run(|| {
+        let done = (0..names.len())
+            .filter(|&i| dir.join(format!("block-{i}.status")).exists())
+            .count();
+        progress.set(done as u64, 0);
+    })?;
+    progress.finish();
+    let mut rows = vec![];
+    for (i, (name, status)) in names.iter().zip(statuses).enumerate() {
+        if status != Some(0) {
+            let log = job.log(i);
+            let last = std::fs::read_to_string(&log)
+                .ok()
+                .and_then(|t| {
+                    t.lines()
+                        .rev()
+                        .find(|l| !l.trim().is_empty())
+                        .map(String::from)
+                })
+                .unwrap_or_default();
+            bail!(
+                "{name}: its Slurm task failed ({}): {last} (log: {})",
+                status.map_or("did not finish".to_string(), |s| format!("exit {s}")),
+                log.display()
+            );
+        }
+        let q = read_qor(root, pdk, name, a.memories.into())
+            .with_context(|| format!("{name}: its task wrote no QoR record"))?;
+        rows.push(q);
+    }
+    Ok(rows)
+}
+
 /// Synthesis (and STA) of the chosen blocks, as a table.
 fn table(root: &Path, a: &StepArgs, with_sta: bool) -> anyhow::Result<()> {
     let pdk = locate_pdk(root, a.vt.as_deref())?;
-    let rows = each_block(&a.blocks.names()?, |b| {
-        synth_sta(root, &pdk, &design(b, a.memories.into())?, with_sta).map(|r| r.0)
-    })?;
+    let rows = match a.engine {
+        Engine::Local => each_block(&a.blocks.names()?, |b| {
+            synth_sta(root, &pdk, &design(b, a.memories.into())?, with_sta).map(|r| r.0)
+        })?,
+        Engine::Slurm => {
+            each_block_on_slurm(root, &pdk, a, if with_sta { "sta" } else { "synth" })?
+        }
+    };
     print_table(&rows, &pdk);
     Ok(())
 }
@@ -345,7 +443,12 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
         Step::Sta(a) => table(&root, &a, true)?,
         Step::Pnr(a) => {
             let pdk = locate_pdk(&root, a.vt.as_deref())?;
-            super::pnr::run(&root, &pdk, &a.blocks.names()?, a.memories.into())?;
+            if a.engine == Engine::Slurm {
+                let rows = each_block_on_slurm(&root, &pdk, &a, "pnr")?;
+                super::pnr::print_table(&rows, &pdk);
+            } else {
+                super::pnr::run(&root, &pdk, &a.blocks.names()?, a.memories.into())?;
+            }
         }
         Step::Baseline(BaselineArgs {
             blocks,

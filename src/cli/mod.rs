@@ -12,7 +12,10 @@ mod memctl;
 mod pnr;
 mod progress;
 mod regress;
+mod report;
+mod results;
 mod sim;
+mod slurm;
 mod testchip;
 mod tools;
 
@@ -50,8 +53,10 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Simulate a block on generated traffic.
     Sim(sim::SimArgs),
-    /// Long regressions and mutation checks (not run by CI).
+    /// Long regressions in shards (here or on Slurm) and mutation checks.
     Regress(regress::RegressArgs),
+    /// An HTML page of plots from the numbers the other commands wrote.
+    Report(report::ReportArgs),
     /// Check each block's SDC against its ports and clocks.
     CheckConstraints(Blocks),
     /// Check that every clock-domain crossing goes through a synchroniser.
@@ -80,6 +85,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => bench::run(args),
         Command::Sim(args) => sim::run(args),
         Command::Regress(args) => regress::run_args(args),
+        Command::Report(args) => report::run(args),
         Command::CheckConstraints(blocks) => flow::check(&blocks),
         Command::Cdc(blocks) => cdc::run(&blocks),
         Command::Regmap { json } => {
@@ -90,6 +96,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Flow(args) => flow::run(args),
         Command::Macro(args) => macros::run(args),
     }
+}
+
+/// Where independent jobs (regression shards, one block's flow) run.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Engine {
+    /// Processes (or threads) on this machine, one per core at a time.
+    Local,
+    /// One Slurm job array (`sbatch --array`), a task per job.
+    Slurm,
 }
 
 /// Which blocks a command works on.

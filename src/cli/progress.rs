@@ -17,6 +17,8 @@ pub struct Progress {
     failed: u64,
     started: Instant,
     mode: Mode,
+    /// What the last plain line said (done, failed): the final line is not repeated.
+    printed: std::cell::Cell<Option<(u64, u64)>>,
 }
 
 enum Mode {
@@ -61,6 +63,7 @@ impl Progress {
             failed: 0,
             started: Instant::now(),
             mode,
+            printed: Default::default(),
         };
         p.plain_line();
         p
@@ -108,7 +111,11 @@ impl Progress {
     pub fn finish(self) {
         match &self.mode {
             Mode::Bar(bar) => bar.finish_and_clear(),
-            Mode::Plain { .. } => self.plain_line(),
+            Mode::Plain { .. } => {
+                if self.printed.get() != Some((self.done, self.failed)) {
+                    self.plain_line();
+                }
+            }
             Mode::Quiet => {}
         }
     }
@@ -117,6 +124,7 @@ impl Progress {
         if !matches!(self.mode, Mode::Plain { .. }) {
             return;
         }
+        self.printed.set(Some((self.done, self.failed)));
         let secs = self.started.elapsed().as_secs_f64();
         let rate = self.done as f64 / secs.max(1e-9);
         let eta = if self.done == 0 || self.done >= self.total {

@@ -200,3 +200,48 @@ pub fn run_chip_traced(
         )
     })
 }
+
+/// Starts (or finds running) the one-node Slurm cluster of
+/// `scripts/slurm_cluster.sh` and returns its `SLURM_CONF`.
+pub fn slurm_conf() -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let start = std::process::Command::new(root.join("scripts/slurm_cluster.sh"))
+        .arg("start")
+        .output()
+        .expect("run scripts/slurm_cluster.sh");
+    let out = String::from_utf8_lossy(&start.stdout);
+    assert!(
+        start.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&start.stderr)
+    );
+    out.trim()
+        .strip_prefix("export SLURM_CONF=")
+        .unwrap_or_else(|| panic!("unexpected output: {out}"))
+        .to_string()
+}
+
+/// A scratch project root (`KAIZEN_ROOT`): the real constraints and
+/// scripts, editable; its `build/` is the test's own.
+pub fn scratch_root() -> tempfile::TempDir {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let d = tempfile::tempdir().unwrap();
+    for sub in ["constraints", "scripts"] {
+        std::fs::create_dir_all(d.path().join(sub)).unwrap();
+        for f in std::fs::read_dir(root.join(sub)).unwrap() {
+            let f = f.unwrap();
+            if f.file_type().unwrap().is_file() {
+                std::fs::copy(f.path(), d.path().join(sub).join(f.file_name())).unwrap();
+            }
+        }
+    }
+    d
+}
+
+/// The PDK as this checkout finds it (what `kaizen flow` would use).
+pub fn pdk_dir() -> PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    kaizen_flow::pdk::locate(root, None)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .dir
+}

@@ -125,7 +125,7 @@ impl PhyConfig {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct PhyReport {
     /// Clocks from reset release until both dies are ACTIVE.
     pub training_clocks: u64,

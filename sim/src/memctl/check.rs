@@ -9,7 +9,7 @@ use kaizen_hdl::memctl::mapping::{map, MapScheme};
 use kaizen_hdl::memctl::params::MemParams;
 use std::collections::HashMap;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Report {
     pub efficiency: f64,
     pub achieved_gbps: f64,
@@ -19,6 +19,9 @@ pub struct Report {
     pub row_hit_rate: f64,
     pub refreshes: u64,
     pub cycles: u64,
+    /// Latency (cycles, acceptance to last data beat) at each percentile
+    /// 0, 1, .., 100: the distribution the report plots.
+    pub latency_percentiles: Vec<u64>,
 }
 
 pub fn replay(
@@ -129,5 +132,12 @@ pub fn report(p: &MemParams, reqs: &[Request], out: &Outcome) -> Report {
             / out.served.len().max(1) as f64,
         refreshes: out.refreshes,
         cycles: out.cycles,
+        latency_percentiles: (0..=100)
+            .map(|pct| {
+                lat.get((lat.len() * pct).div_ceil(100).saturating_sub(1))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .collect(),
     }
 }

@@ -56,7 +56,7 @@ impl LinkConfig {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct LinkReport {
     pub lane_map: Vec<usize>,
     pub degraded: bool,

@@ -27,7 +27,7 @@ use kaizen_hdl::testchip::transaction::Message;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum LinkMode {
     Prbs,
     FarEnd,
@@ -44,21 +44,21 @@ impl LinkMode {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum MemPattern {
     Sequential,
     Random,
     Stride(u32),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum MemOp {
     Read,
     Write,
     WriteRead,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum SelfTest {
     Link {
         mode: LinkMode,
@@ -93,7 +93,7 @@ impl fmt::Display for SelfTest {
 
 /// One lane's result as the chip (or the host) counted it, and what the
 /// channel did over the same clocks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct LaneResult {
     pub locked: bool,
     pub errors: u64,
@@ -101,7 +101,7 @@ pub struct LaneResult {
     pub injected: u64,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct LinkTestReport {
     pub mode: LinkMode,
     pub clocks: u32,
@@ -111,7 +111,7 @@ pub struct LinkTestReport {
     pub host: Vec<LaneResult>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct MemTestReport {
     pub test: SelfTest,
     pub answered: u32,

@@ -33,6 +33,9 @@ pub struct D2dArgs {
     /// Run only the software reference.
     #[arg(long)]
     reference_only: bool,
+    /// Also write the results as JSON here.
+    #[arg(long)]
+    json: Option<PathBuf>,
 }
 
 /// The package between two dies, as `sim d2d` and `sim testchip` take it.
@@ -159,6 +162,15 @@ pub fn run(a: D2dArgs) -> anyhow::Result<()> {
         a.seed
     );
     print_table(a.flits, &reference, &params, map.lanes.len(), hw.as_ref());
+    crate::cli::results::write(
+        a.json.as_deref(),
+        "sim d2d",
+        serde_json::json!({
+            "flits": a.flits, "lanes": a.lanes, "ber": c.ber, "skew": c.skew,
+            "dead_lanes": c.dead_lanes, "lane_dies": c.lane_dies, "seed": a.seed,
+            "core_ghz": CORE_GHZ, "rtl": hw, "reference": reference,
+        }),
+    )?;
     if let Some(path) = &a.vcd {
         println!(
             "VCD: die A {}, die B {}",

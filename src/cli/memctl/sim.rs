@@ -44,6 +44,9 @@ pub struct MemctlArgs {
     /// Run only the reference scheduler (no RTL simulation).
     #[arg(long)]
     reference_only: bool,
+    /// Also write the results as JSON here.
+    #[arg(long)]
+    json: Option<PathBuf>,
 }
 
 pub fn run(a: MemctlArgs) -> anyhow::Result<()> {
@@ -97,7 +100,16 @@ pub fn run(a: MemctlArgs) -> anyhow::Result<()> {
         Some(run_rtl(&a, &p, &cfg, &reqs)?)
     };
     print_table(&p, hw.as_ref(), &r);
-    Ok(())
+    crate::cli::results::write(
+        a.json.as_deref(),
+        "sim memctl",
+        serde_json::json!({
+            "pattern": a.pattern, "requests": a.requests, "seed": a.seed, "preset": p.name,
+            "map": a.map, "page": a.page, "refresh": a.refresh, "backpressure": a.backpressure,
+            "tck_ps": p.tck_ps, "peak_gbps": p.peak_gbps(),
+            "rtl": hw, "reference": r,
+        }),
+    )
 }
 
 fn run_rtl(

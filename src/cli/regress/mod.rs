@@ -7,12 +7,13 @@
 mod engine;
 mod shards;
 
+use crate::cli::Engine;
 use anyhow::bail;
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use kaizen_sim::regression::CaseResult;
 use std::path::PathBuf;
 
-pub use shards::collect_and_report;
+pub use shards::{collect_and_report, HISTORY};
 
 #[derive(Args)]
 pub struct RegressArgs {
@@ -85,14 +86,6 @@ pub struct Sharding {
     /// No progress display.
     #[arg(long)]
     pub quiet: bool,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Engine {
-    /// Shards as processes on this machine, as many at once as it has cores.
-    Local,
-    /// One Slurm job array (`sbatch --array`), one task per shard.
-    Slurm,
 }
 
 /// A regression as the shard runner sees it.

@@ -45,7 +45,7 @@ pub fn run(reg: &mut dyn Regression, s: &Sharding) -> anyhow::Result<()> {
     }
     clear_results(&out)?;
     reg.prepare()?;
-    if s.shards == 1 && s.engine == super::Engine::Local {
+    if s.shards == 1 && s.engine == crate::cli::Engine::Local {
         // Nothing to spread: run it here, with the progress bar on its cases.
         run_shard(reg, 1, 0, &out, s.quiet).ok();
     } else {
@@ -137,6 +137,7 @@ pub fn collect_and_report(dir: &Path) -> anyhow::Result<()> {
         println!("  replay: {}", summary.replay_command(c.index));
     }
     let seconds: f64 = summary.cases.iter().map(|c| c.seconds).sum();
+    append_history(&summary, seconds)?;
     println!(
         "regress {}: {} cases in {} shard(s): {} passed, {} failed ({:.0} s of simulation); {} and {}",
         summary.regression,
@@ -153,3 +154,36 @@ pub fn collect_and_report(dir: &Path) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// One line per collected regression in `build/regress/history.jsonl`
+/// (what `kaizen report` plots over time).
+fn append_history(summary: &Summary, seconds: f64) -> anyhow::Result<()> {
+    use std::io::Write;
+    let path = kaizen_flow::project_root().join(HISTORY);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let when = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let line = serde_json::json!({
+        "regression": summary.regression,
+        "command": summary.command.join(" "),
+        "shards": summary.shards,
+        "cases": summary.cases.len(),
+        "passed": summary.passed,
+        "failed": summary.failed,
+        "seconds": seconds,
+        "unix_time": when,
+    });
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    writeln!(f, "{line}").with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Where collected regressions are logged, under the project root.
+pub const HISTORY: &str = "build/regress/history.jsonl";

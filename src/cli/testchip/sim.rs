@@ -49,6 +49,9 @@ pub struct TestchipArgs {
     /// of every Nth read burst during a memory self-test.
     #[arg(long, default_value_t = 0)]
     corrupt_reads: u64,
+    /// Also write the results as JSON here.
+    #[arg(long)]
+    json: Option<PathBuf>,
 }
 
 pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
@@ -179,7 +182,20 @@ pub fn run_args(a: TestchipArgs) -> anyhow::Result<()> {
     if let Some(v) = &a.vcd {
         println!("VCD: {}", v.display());
     }
-    Ok(())
+    crate::cli::results::write(
+        a.json.as_deref(),
+        "sim testchip",
+        serde_json::json!({
+            "pattern": a.pattern, "requests": a.requests, "lanes": a.lanes, "ber": c.ber,
+            "skew": c.skew, "dead_lanes": c.dead_lanes, "clock_ratio": a.clock_ratio,
+            "seed": a.seed, "read_gbps": r.read_gbps, "total_gbps": r.total_gbps,
+            "link_bound_gbps": bound, "mean_latency_ns": r.mean_latency_ns,
+            "p99_latency_ns": r.p99_latency_ns, "training_clocks": r.training_clocks,
+            "link_clocks": r.link_clocks, "mc_clocks": r.mc_clocks,
+            "cycles_per_second": r.cycles_per_second, "registers": r.registers,
+            "link_tests": r.link_tests, "mem_tests": r.mem_tests,
+        }),
+    )
 }
 
 fn print_link_test(t: &LinkTestReport) {

@@ -1,0 +1,152 @@
+//! Kaizen commands as one Slurm job array: task `i` runs this `kaizen`
+//! executable with the i-th argument list, its output in
+//! `<dir>/<prefix>-<i>.log` and its exit status in `<dir>/<prefix>-<i>.status`.
+//! `sbatch --wait` blocks until every task ended; the caller polls the logs
+//! meanwhile (progress).
+
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+pub struct ArrayJob<'a> {
+    /// Slurm job name: `kaizen-<name>`.
+    pub name: &'a str,
+    /// Where the script, logs and status files go (absolute: tasks may run
+    /// in another working directory).
+    pub dir: &'a Path,
+    /// File names' prefix: `shard` gives `shard-3.log`.
+    pub prefix: &'a str,
+    /// `kaizen` arguments per task.
+    pub tasks: Vec<Vec<String>>,
+}
+
+impl ArrayJob<'_> {
+    pub fn log(&self, i: usize) -> PathBuf {
+        self.dir.join(format!("{}-{i}.log", self.prefix))
+    }
+
+    fn status_file(&self, i: usize) -> PathBuf {
+        self.dir.join(format!("{}-{i}.status", self.prefix))
+    }
+
+    /// Submits the array, waits for it (calling `poll` twice a second), and
+    /// returns each task's exit status (`None`: the task never ran to its end).
+    pub fn run(&self, mut poll: impl FnMut()) -> anyhow::Result<Vec<Option<i32>>> {
+        if crate::cli::tools::missing("sbatch") {
+            bail!(
+                "`sbatch` is not installed: --engine slurm needs a Slurm cluster \
+                 (scripts/slurm_cluster.sh start runs a one-node one on this machine)"
+            );
+        }
+        if self.tasks.is_empty() {
+            return Ok(vec![]);
+        }
+        std::fs::create_dir_all(self.dir)
+            .with_context(|| format!("creating {}", self.dir.display()))?;
+        for i in 0..self.tasks.len() {
+            let _ = std::fs::remove_file(self.status_file(i));
+        }
+        let exe = std::env::current_exe().context("finding this kaizen executable")?;
+        let script = self.dir.join("job.sh");
+        crate::cli::files::write_atomically(&script, self.script(&exe).as_bytes())?;
+        let mut sbatch = Command::new("sbatch")
+            .arg("--parsable")
+            .arg("--wait")
+            .arg(format!("--array=0-{}", self.tasks.len() - 1))
+            .arg(format!("--job-name=kaizen-{}", self.name))
+            .arg(format!(
+                "--output={}/{}-%a.log",
+                self.dir.display(),
+                self.prefix
+            ))
+            .arg(format!("--chdir={}", std::env::current_dir()?.display()))
+            .arg(&script)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("starting sbatch")?;
+        let status = loop {
+            if let Some(st) = sbatch.try_wait()? {
+                break st;
+            }
+            poll();
+            std::thread::sleep(Duration::from_millis(500));
+        };
+        let output = sbatch.wait_with_output()?;
+        let statuses: Vec<Option<i32>> = (0..self.tasks.len())
+            .map(|i| {
+                std::fs::read_to_string(self.status_file(i))
+                    .ok()
+                    .and_then(|s| s.trim().parse().ok())
+            })
+            .collect();
+        if !status.success() && statuses.iter().all(Option::is_none) {
+            bail!(
+                "sbatch failed ({status}) and no task ran: {} {}",
+                String::from_utf8_lossy(&output.stdout).trim(),
+                String::from_utf8_lossy(&output.stderr).trim()
+            );
+        }
+        eprintln!(
+            "slurm job {}: {} array task(s) ended",
+            String::from_utf8_lossy(&output.stdout).trim(),
+            self.tasks.len()
+        );
+        Ok(statuses)
+    }
+
+    /// A POSIX shell script: a `case` on the task id picks the arguments.
+    fn script(&self, exe: &Path) -> String {
+        let mut s = String::from(
+            "#!/bin/sh\n# Written by kaizen: array task i runs the i-th command.\ncase \"$SLURM_ARRAY_TASK_ID\" in\n",
+        );
+        for (i, args) in self.tasks.iter().enumerate() {
+            let words: Vec<String> = std::iter::once(exe.display().to_string())
+                .chain(args.iter().cloned())
+                .map(|w| quote(&w))
+                .collect();
+            s += &format!("  {i}) {} ;;\n", words.join(" "));
+        }
+        s += "  *) echo \"no task $SLURM_ARRAY_TASK_ID\" >&2; exit 2 ;;\nesac\nstatus=$?\n";
+        s += &format!(
+            "echo \"$status\" > {}\"$SLURM_ARRAY_TASK_ID\".status\nexit \"$status\"\n",
+            quote(&format!("{}/{}-", self.dir.display(), self.prefix))
+        );
+        s
+    }
+}
+
+fn quote(w: &str) -> String {
+    format!("'{}'", w.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_maps_each_task_to_its_arguments() {
+        let job = ArrayJob {
+            name: "t",
+            dir: Path::new("/out dir"),
+            prefix: "shard",
+            tasks: vec![
+                vec!["regress".into(), "memctl".into()],
+                vec!["flow".into(), "it's".into()],
+            ],
+        };
+        let s = job.script(Path::new("/bin/kaizen"));
+        assert!(
+            s.contains("  0) '/bin/kaizen' 'regress' 'memctl' ;;"),
+            "{s}"
+        );
+        assert!(s.contains(r"  1) '/bin/kaizen' 'flow' 'it'\''s' ;;"), "{s}");
+        assert!(
+            s.contains(r#"echo "$status" > '/out dir/shard-'"$SLURM_ARRAY_TASK_ID".status"#),
+            "{s}"
+        );
+        assert_eq!(job.log(1), Path::new("/out dir/shard-1.log"));
+    }
+}
