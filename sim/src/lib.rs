@@ -7,6 +7,7 @@ pub mod bench;
 pub mod d2d;
 pub mod memctl;
 pub mod models;
+pub mod progress;
 pub mod regression;
 pub mod rust_hdl_sim;
 pub mod testchip;

@@ -82,8 +82,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Bench(args) => bench::run(args),
-        Command::Sim(args) => sim::run(args),
+        Command::Bench(args) => {
+            progress::show_library_progress(false);
+            bench::run(args)
+        }
+        Command::Sim(args) => {
+            progress::show_library_progress(false);
+            sim::run(args)
+        }
         Command::Regress(args) => regress::run_args(args),
         Command::Report(args) => report::run(args),
         Command::CheckConstraints(blocks) => flow::check(&blocks),

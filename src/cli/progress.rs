@@ -140,12 +140,16 @@ impl Progress {
         } else {
             String::new()
         };
+        let unit = if self.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", self.unit)
+        };
         eprintln!(
-            "progress: {} {}/{} {}{failed}, {} elapsed{eta}",
+            "progress: {} {}/{}{unit}{failed}, {} elapsed{eta}",
             self.what,
             self.done,
             self.total,
-            self.unit,
             human_seconds(secs)
         );
     }
@@ -159,4 +163,26 @@ fn human_seconds(s: f64) -> String {
     } else {
         format!("{:.1} h", s / 3600.0)
     }
+}
+
+/// Shows the library's progress reports (`kaizen_sim::progress`: model
+/// builds, long simulations) as bars or lines, one per task.
+pub fn show_library_progress(quiet: bool) {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    let tasks: Mutex<HashMap<String, Progress>> = Mutex::new(HashMap::new());
+    kaizen_sim::progress::listen(Box::new(move |task, done, total| {
+        let Ok(mut tasks) = tasks.lock() else {
+            return;
+        };
+        let p = tasks
+            .entry(task.to_string())
+            .or_insert_with(|| Progress::new(task, "", total, quiet));
+        p.set(done, 0);
+        if done >= total {
+            if let Some(p) = tasks.remove(task) {
+                p.finish();
+            }
+        }
+    }));
 }

@@ -521,6 +521,13 @@ pub fn run_link<S: Simulator>(
     let mut ledger = Ledger::default();
     let mut transitions = vec![];
     let outcome = loop {
+        if now.is_multiple_of(4096) {
+            crate::progress::report(
+                "simulating the link (flits delivered A to B)",
+                eb.expected.min(ea.to_send),
+                ea.to_send,
+            );
+        }
         let done = ea.expected >= eb.to_send && eb.expected >= ea.to_send;
         if done {
             break Ok(());

@@ -379,6 +379,12 @@ pub fn run<S: Simulator>(
             }
             answered[i] = true;
             answers += 1;
+            crate::progress::every(
+                "simulating the controller (requests answered)",
+                answers as u64,
+                reqs.len() as u64,
+                1024,
+            );
             outstanding_tag[tag as usize] = false;
             let issued = if write {
                 wr_issued.pop_front()

@@ -400,6 +400,12 @@ pub fn run_on<S: Simulator, T: Simulator>(
                 }
                 if host.stats.answered + host.csr_answers.len() != before {
                     last_progress = now;
+                    crate::progress::every(
+                        "simulating the test chip (requests answered)",
+                        host.stats.answered as u64,
+                        cfg.requests as u64,
+                        256,
+                    );
                 }
             }
         }

@@ -229,7 +229,7 @@ pub fn build_model(e: &Emitted) -> Result<PathBuf, SimError> {
             .collect();
         sources.sort();
         // Large models split into many sources: compile them in parallel.
-        let objects = compile_parallel(tc, &obj, &sources)?;
+        let objects = compile_parallel(tc, &e.top_module, &obj, &sources)?;
         run(
             Command::new("g++")
                 .args(CXXFLAGS)
@@ -248,6 +248,7 @@ pub fn build_model(e: &Emitted) -> Result<PathBuf, SimError> {
 /// beside them) on every core; returns the objects.
 fn compile_parallel(
     tc: &Toolchain,
+    model: &str,
     obj: &Path,
     sources: &[PathBuf],
 ) -> Result<Vec<PathBuf>, SimError> {
@@ -255,6 +256,9 @@ fn compile_parallel(
     all.push(obj.parent().expect("obj has a parent").join("obj_shim.cpp"));
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let compiled = std::sync::atomic::AtomicUsize::new(0);
+    let task = format!("building the Verilator model of {model} (C++ sources compiled)");
+    crate::progress::report(&task, 0, all.len() as u64);
     let compile = |src: &PathBuf| {
         let out = src.with_extension("o");
         let slow = src
@@ -285,6 +289,8 @@ fn compile_parallel(
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(src) = all.get(i) else { break };
                         done.push((i, compile(src)));
+                        let n = compiled.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        crate::progress::report(&task, n as u64, all.len() as u64);
                     }
                     done
                 })
