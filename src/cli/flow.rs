@@ -1,7 +1,7 @@
 //! `kaizen check-constraints` and `kaizen flow synth|sta|pnr|baseline|gate`.
 
 use super::files::{create_dir, write_atomically};
-use super::progress::Progress;
+use super::progress::{Progress, Ticking};
 use super::{Blocks, Engine};
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Subcommand};
@@ -318,49 +318,35 @@ pub(super) fn each_block(
     } else {
         "flow".to_string()
     };
-    let progress = std::sync::Mutex::new(Progress::new(&what, "blocks", names.len() as u64, false));
-    let finished = std::sync::atomic::AtomicBool::new(false);
+    let progress = Ticking::new(Progress::new(&what, "blocks", names.len() as u64, false));
     std::thread::scope(|scope| {
-        // Plain progress lines in logs while blocks take minutes.
-        scope.spawn(|| {
-            while !finished.load(std::sync::atomic::Ordering::SeqCst) {
-                progress.lock().unwrap().tick();
-                std::thread::sleep(std::time::Duration::from_millis(500));
-            }
-        });
-        let workers: Vec<_> = (0..jobs)
-            .map(|_| {
-                // Emitting a big block recurses deeply: a stack of its own.
-                let worker = || loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    let Some(name) = names.get(i) else { break };
-                    let t = std::time::Instant::now();
-                    let r = job(name);
-                    let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
-                    let mut p = progress.lock().unwrap();
-                    p.println(&format!(
+        for _ in 0..jobs {
+            // Emitting a big block recurses deeply: a stack of its own.
+            let worker = || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(name) = names.get(i) else { break };
+                let t = std::time::Instant::now();
+                let r = job(name);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                progress.done(
+                    &format!(
                         "[{n}/{}] {name}: {} in {:.0} s ({:.0} s so far)",
                         names.len(),
                         if r.is_ok() { "done" } else { "failed" },
                         t.elapsed().as_secs_f64(),
                         start.elapsed().as_secs_f64()
-                    ));
-                    p.inc(r.is_err());
-                    drop(p);
-                    *results[i].lock().unwrap() = Some(r);
-                };
-                std::thread::Builder::new()
-                    .stack_size(256 << 20)
-                    .spawn_scoped(scope, worker)
-                    .expect("a worker thread")
-            })
-            .collect();
-        for w in workers {
-            let _ = w.join();
+                    ),
+                    r.is_err(),
+                );
+                *results[i].lock().unwrap() = Some(r);
+            };
+            std::thread::Builder::new()
+                .stack_size(256 << 20)
+                .spawn_scoped(scope, worker)
+                .expect("a worker thread");
         }
-        finished.store(true, std::sync::atomic::Ordering::SeqCst);
     });
-    progress.into_inner().unwrap().finish();
+    progress.finish();
     results
         .into_iter()
         .map(|r| r.into_inner().unwrap().expect("every block ran"))

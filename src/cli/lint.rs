@@ -4,6 +4,7 @@
 //! `hdl/lint/`, each with its reason.
 
 use super::emit::MANIFEST;
+use super::progress::{Progress, Ticking};
 use super::tools::require;
 use anyhow::{bail, Context};
 use kaizen_flow::cdc;
@@ -167,22 +168,25 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
     vlt.write_all(VERILATOR_WAIVERS.as_bytes())
         .context("temporary waiver file")?;
     let mut failed = 0;
+    let progress = Ticking::new(Progress::new("lint", "blocks", blocks.len() as u64, false));
     for b in &blocks {
         let block = &b.block;
         let file = dir.join(format!("{}.v", b.top));
         let (problems, domains) = lint_file(b, &file, vlt.path())?;
         if problems.is_empty() {
-            println!(
+            progress.done(&format!(
                 "clean  {block:<16} (verilator -Wall, yosys check, no initial blocks, cdc: {domains} clock domain(s))"
-            );
+            ), false);
         } else {
             failed += 1;
-            println!("FAIL   {block}");
+            let mut text = format!("FAIL   {block}");
             for p in problems {
-                println!("    {p}");
+                text += &format!("\n    {p}");
             }
+            progress.done(&text, true);
         }
     }
+    progress.finish();
     if failed > 0 {
         bail!("{failed} of {} blocks have lint problems", blocks.len());
     }

@@ -186,3 +186,56 @@ pub fn show_library_progress(quiet: bool) {
         }
     }));
 }
+
+/// Progress shared between threads, with a ticker that keeps the plain
+/// lines coming while one unit of work takes minutes.
+pub struct Ticking {
+    progress: std::sync::Arc<std::sync::Mutex<Progress>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ticker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Ticking {
+    pub fn new(p: Progress) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let progress = Arc::new(Mutex::new(p));
+        let stop = Arc::new(AtomicBool::new(false));
+        let ticker = {
+            let (progress, stop) = (progress.clone(), stop.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    if let Ok(mut p) = progress.lock() {
+                        p.tick();
+                    }
+                    std::thread::sleep(Duration::from_millis(250));
+                }
+            })
+        };
+        Self {
+            progress,
+            stop,
+            ticker: Some(ticker),
+        }
+    }
+
+    /// A result line, and one unit done.
+    pub fn done(&self, line: &str, failed: bool) {
+        if let Ok(mut p) = self.progress.lock() {
+            p.println(line);
+            p.inc(failed);
+        }
+    }
+
+    pub fn finish(mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(t) = self.ticker.take() {
+            let _ = t.join();
+        }
+        if let Ok(m) = std::sync::Arc::try_unwrap(self.progress) {
+            if let Ok(p) = m.into_inner() {
+                p.finish();
+            }
+        }
+    }
+}

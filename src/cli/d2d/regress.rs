@@ -2,7 +2,7 @@
 //! CI property test's generator, longer), one channel a case, the package
 //! alternating; with `--teeth` the mutants the suite must catch.
 
-use crate::cli::regress::Regression;
+use crate::cli::regress::{failure_line, Regression, Teeth};
 use anyhow::bail;
 use kaizen_hdl::d2d::params::Package;
 use kaizen_hdl::d2d::protocol::{training_bound, Mutation};
@@ -140,34 +140,19 @@ impl Regression for D2dRegression {
                 m("retrains"),
                 100.0 * m("efficiency")
             ),
-            Some(f) => format!(
-                "{} (seed {}): {}",
-                c.name,
-                c.seed,
-                f.lines().next().unwrap_or("failed")
-            ),
+            Some(_) => failure_line(c),
         }
     }
 }
 
 pub fn run_teeth(seed: u64) -> anyhow::Result<()> {
-    let mut survivors = vec![];
+    let mut teeth = Teeth::default();
     for m in Mutation::ALL {
         let channels = teeth_channels(m.package(), seed);
         let caught = channels
             .iter()
-            .find_map(|(name, cfg)| run_mutant(cfg, m).err().map(|e| (name, e)));
-        match caught {
-            Some((channel, e)) => println!(
-                "caught   {:<34} on {channel}: {}",
-                m.name(),
-                e.lines().next().unwrap_or("")
-            ),
-            None => {
-                println!("MISSED   {}", m.name());
-                survivors.push(m.name());
-            }
-        }
+            .find_map(|(name, cfg)| run_mutant(cfg, m).err().map(|e| (*name, e)));
+        teeth.record(m.name(), caught.as_ref().map(|(c, e)| (*c, e.as_str())));
     }
-    crate::cli::regress::survivors_fail(&survivors)
+    teeth.finish()
 }

@@ -4,7 +4,7 @@
 //! with one timing rule a cycle short (it must fail), and with `--teeth`
 //! every such mutant, each of which a test must catch.
 
-use crate::cli::regress::{survivors_fail, Regression};
+use crate::cli::regress::{failure_line, Regression, Teeth};
 use anyhow::bail;
 use kaizen_hdl::catalog;
 use kaizen_hdl::memctl::config::{ControllerConfig, PagePolicy, RefreshMode};
@@ -192,12 +192,7 @@ impl Regression for MemctlRegression {
                 m("refreshes"),
                 m("cycles") / c.seconds.max(1e-9)
             ),
-            Some(f) => format!(
-                "{} (seed {}): {}",
-                c.name,
-                c.seed,
-                f.lines().next().unwrap_or("failed")
-            ),
+            Some(_) => failure_line(c),
         }
     }
 }
@@ -205,7 +200,7 @@ impl Regression for MemctlRegression {
 pub fn run_teeth(seed: u64) -> anyhow::Result<()> {
     let p = MemParams::preset(catalog::MEMCTL_PRESET).map_err(anyhow::Error::msg)?;
     let traces = teeth_traces(&p, seed);
-    let mut survivors = vec![];
+    let mut teeth = Teeth::default();
     for m in mutants(&p) {
         let mut b = verilator_bench(&m.controller_params, &m.config).map_err(anyhow::Error::msg)?;
         let caught = traces.iter().find_map(|(name, reqs)| {
@@ -217,19 +212,9 @@ pub fn run_teeth(seed: u64) -> anyhow::Result<()> {
                 &BenchOptions::default(),
             )
             .err()
-            .map(|e| (name, e))
+            .map(|e| (*name, e))
         });
-        match caught {
-            Some((trace, e)) => println!(
-                "caught   {:<34} by {trace}: {}",
-                m.name,
-                e.lines().next().unwrap_or("")
-            ),
-            None => {
-                println!("MISSED   {}", m.name);
-                survivors.push(m.name);
-            }
-        }
+        teeth.record(&m.name, caught.as_ref().map(|(t, e)| (*t, e.as_str())));
     }
-    survivors_fail(&survivors)
+    teeth.finish()
 }

@@ -141,18 +141,49 @@ pub fn run_args(args: RegressArgs) -> anyhow::Result<()> {
     }
 }
 
-/// The end of a teeth run: an error naming every mutant no test caught.
-pub(super) fn survivors_fail<S: AsRef<str>>(survivors: &[S]) -> anyhow::Result<()> {
-    if !survivors.is_empty() {
-        bail!(
-            "{} mutant(s) survived: {}",
-            survivors.len(),
-            survivors
-                .iter()
-                .map(|s| s.as_ref())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+/// A teeth run's tally: each mutant caught (by which trace or channel) or
+/// missed; an error at the end naming every mutant no test caught.
+#[derive(Default)]
+pub(crate) struct Teeth {
+    survivors: Vec<String>,
+}
+
+impl Teeth {
+    /// `caught`: where the mutant failed and the error's first line.
+    pub fn record(&mut self, mutant: &str, caught: Option<(&str, &str)>) {
+        match caught {
+            Some((by, e)) => println!(
+                "caught   {mutant:<34} by {by}: {}",
+                e.lines().next().unwrap_or("")
+            ),
+            None => {
+                println!("MISSED   {mutant}");
+                self.survivors.push(mutant.to_string());
+            }
+        }
     }
-    Ok(())
+
+    pub fn finish(self) -> anyhow::Result<()> {
+        if !self.survivors.is_empty() {
+            bail!(
+                "{} mutant(s) survived: {}",
+                self.survivors.len(),
+                self.survivors.join(", ")
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A failed case's report line: what it was, its seed, the failure's first line.
+pub(crate) fn failure_line(c: &CaseResult) -> String {
+    format!(
+        "{} (seed {}): {}",
+        c.name,
+        c.seed,
+        c.failure
+            .as_deref()
+            .and_then(|f| f.lines().next())
+            .unwrap_or("failed")
+    )
 }
