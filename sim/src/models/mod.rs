@@ -9,4 +9,5 @@ pub mod fifo;
 pub mod hbm;
 pub mod lfsr;
 pub mod memctl_reference;
+pub mod trace_file;
 pub mod traffic;

@@ -11,6 +11,7 @@ use kaizen_sim::memctl;
 use kaizen_sim::memctl::bench::BenchOptions;
 use kaizen_sim::memctl::check::{replay, report, Report};
 use kaizen_sim::models::memctl_reference::{schedule, SchedConfig};
+use kaizen_sim::models::trace_file::{self, TraceFormat};
 use kaizen_sim::models::traffic::{trace, Pattern};
 use std::path::PathBuf;
 
@@ -21,6 +22,15 @@ pub struct MemctlArgs {
     pattern: String,
     #[arg(long, default_value_t = 10_000)]
     requests: usize,
+    /// Instead of a pattern: the requests of a trace file, DRAMsim3
+    /// (`<hex address> <READ|WRITE> <cycle>`) or Ramulator (`<hex address>
+    /// <R|W>`, or `<bubbles> <read address> [<writeback address>]`).
+    #[arg(long, conflicts_with_all = ["pattern", "requests"])]
+    trace: Option<PathBuf>,
+    /// The trace's format: dramsim3, ramulator or ramulator-cpu (default:
+    /// recognised from its first line).
+    #[arg(long, requires = "trace")]
+    trace_format: Option<String>,
     #[arg(long, default_value_t = 1)]
     seed: u64,
     /// A shipped preset name, or a path to a preset TOML file.
@@ -77,17 +87,56 @@ pub fn run(a: MemctlArgs) -> anyhow::Result<()> {
             .map_err(anyhow::Error::msg)
             .context("use --reference-only to run this preset on the reference scheduler alone")?;
     }
-    let reqs = trace(
-        pattern,
-        a.requests,
-        a.seed,
-        p.burst_bytes() as usize,
-        capacity(&p.geometry),
-        u64::from(p.geometry.columns),
-    );
+    let (reqs, what) = match &a.trace {
+        None => (
+            trace(
+                pattern,
+                a.requests,
+                a.seed,
+                p.burst_bytes() as usize,
+                capacity(&p.geometry),
+                u64::from(p.geometry.columns),
+            ),
+            format!("{} {} requests", a.pattern, a.requests),
+        ),
+        Some(path) => {
+            let format = a
+                .trace_format
+                .as_deref()
+                .map(TraceFormat::parse)
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let t = trace_file::parse(
+                &path.display().to_string(),
+                &text,
+                format,
+                p.burst_bytes() as usize,
+                capacity(&p.geometry),
+                a.seed,
+            )
+            .map_err(anyhow::Error::msg)?;
+            let folded = if t.folded > 0 {
+                format!(
+                    " ({} addresses beyond the device's capacity folded into it)",
+                    t.folded
+                )
+            } else {
+                String::new()
+            };
+            let what = format!(
+                "trace {} ({:?}, {} requests{folded})",
+                path.display(),
+                t.format,
+                t.requests.len()
+            );
+            (t.requests, what)
+        }
+    };
     println!(
-        "{} {} requests, seed {}, preset {}, map {}, {} page, {} refresh",
-        a.pattern, a.requests, a.seed, p.name, a.map, a.page, a.refresh
+        "{what}, seed {}, preset {}, map {}, {} page, {} refresh",
+        a.seed, p.name, a.map, a.page, a.refresh
     );
     let sched = SchedConfig::for_hardware(&cfg);
     let reference = schedule(&p, &sched, &reqs).map_err(anyhow::Error::msg)?;
@@ -104,7 +153,11 @@ pub fn run(a: MemctlArgs) -> anyhow::Result<()> {
         a.json.as_deref(),
         "sim memctl",
         serde_json::json!({
-            "pattern": a.pattern, "requests": a.requests, "seed": a.seed, "preset": p.name,
+            "pattern": match &a.trace {
+                Some(t) => format!("trace {}", t.display()),
+                None => a.pattern.clone(),
+            },
+            "requests": reqs.len(), "trace": a.trace, "seed": a.seed, "preset": p.name,
             "map": a.map, "page": a.page, "refresh": a.refresh, "backpressure": a.backpressure,
             "tck_ps": p.tck_ps, "peak_gbps": p.peak_gbps(),
             "rtl": hw, "reference": r,
