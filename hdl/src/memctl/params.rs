@@ -60,7 +60,13 @@ pub struct MemParams {
 }
 
 /// The presets that ship with Kaizen, by name.
-pub const PRESETS: &[(&str, &str)] = &[("hbm3-6400", include_str!("../../presets/hbm3_6400.toml"))];
+pub const PRESETS: &[(&str, &str)] = &[
+    ("hbm3-6400", include_str!("../../presets/hbm3_6400.toml")),
+    (
+        "hbm3-6400-r21",
+        include_str!("../../presets/hbm3_6400_r21.toml"),
+    ),
+];
 
 impl MemParams {
     /// Parses and checks a preset; `origin` names it in errors.
