@@ -50,6 +50,12 @@ if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
 fi
 
 command -v cargo >/dev/null 2>&1 || { echo "setup: cargo not found; install Rust with rustup (https://rustup.rs)" >&2; exit 1; }
+# The test runner of the README's test command (all tests of all binaries in
+# one pool: the two cores stay busy); built from crates.io where missing.
+if ! cargo nextest --version >/dev/null 2>&1; then
+  echo "setup: installing cargo-nextest (cargo install --locked)"
+  cargo install --locked cargo-nextest
+fi
 
 verilator_major=$(verilator --version | awk '{print $2}' | cut -d. -f1)
 if [ "${verilator_major:-0}" -lt 5 ]; then

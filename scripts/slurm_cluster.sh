@@ -81,6 +81,10 @@ node_state() { SLURM_CONF=$CONF sinfo -h -N -o %t 2>/dev/null | head -1; }
 running() { [ -f "$DIR/$1.pid" ] && kill -0 "$(cat "$DIR/$1.pid")" 2>/dev/null; }
 
 start() {
+  mkdir -p "$DIR"
+  # Two tests may start the cluster at once: one starts it, the other waits.
+  exec 9>"$DIR/.start.lock"
+  flock 9
   write_conf
   start_munge
   running slurmctld || $SUDO env SLURM_CONF="$CONF" slurmctld -f "$CONF" \

@@ -118,6 +118,12 @@ fn row_timing_rules() {
     );
     rule_holds(&p, vec![(0, act(B0))], act(B1), 0, t.trrd_l, "tRRD_L");
     rule_holds(&p, vec![(0, act(B0))], act(G1), 0, t.trrd_s, "tRRD_S");
+    // tPPD (HBM3): PRE to PRE, whatever the banks.
+    let opened = vec![(0, act(B0)), (u64::from(t.trrd_s), act(G1))];
+    let first_pre = u64::from(t.tras + t.trrd_s);
+    let mut setup = opened.clone();
+    setup.push((first_pre, Cmd::Pre { bank: B0 }));
+    rule_holds(&p, setup, Cmd::Pre { bank: G1 }, first_pre, t.tppd, "tPPD");
 }
 
 #[test]
@@ -248,16 +254,25 @@ fn refresh_rules() {
         t.trfcpb,
         "tRFCpb",
     );
-    // Another bank may be used during a per-bank refresh.
-    let (v, _) = run(
+    // Another bank may be used during a per-bank refresh, tRREFD after it
+    // (HBM3), for an ACT and for the next per-bank refresh alike.
+    assert!(t.trrefd < t.trfcpb);
+    rule_holds(
         &p,
-        vec![
-            (0, Cmd::RefBank { bank: B0 }),
-            (1, Cmd::Act { bank: G1, row: 1 }),
-        ],
-        10,
+        vec![(0, Cmd::RefBank { bank: B0 })],
+        Cmd::Act { bank: G1, row: 1 },
+        0,
+        t.trrefd,
+        "tRREFD: REFpb to ACT",
     );
-    assert!(v.is_empty(), "{v:?}");
+    rule_holds(
+        &p,
+        vec![(0, Cmd::RefBank { bank: B0 })],
+        Cmd::RefBank { bank: B1 },
+        0,
+        t.trrefd,
+        "tRREFD: REFpb to REFpb",
+    );
     let (v, _) = run(
         &p,
         vec![

@@ -159,16 +159,24 @@ fn every_figure_shows_the_numbers_of_its_sources_and_the_page_renders() {
     let baseline = json(&r.join("constraints/qor-baseline.json"));
     let fmax = bars(&fig("qor_fmax"), "Fmax (MHz)");
     let area = bars(&fig("qor_area"), "baseline cell area (um2)");
+    let slack = bars(&fig("qor_slack"), "worst slack (ps)");
     assert_eq!(
         fmax.iter().map(|b| b.0.as_str()).collect::<Vec<_>>(),
         ["arbiter", "reset_sync"]
     );
-    for ((block, f), (_, a)) in fmax.iter().zip(&area) {
+    for (((block, f), (_, a)), (_, sl)) in fmax.iter().zip(&area).zip(&slack) {
         let q = json(&r.join(format!("build/qor/{block}.json")));
         assert!(close(
             f.unwrap(),
             q["clocks"][0]["fmax_mhz"].as_f64().unwrap()
         ));
+        let worst = q["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["worst_slack_ps"].as_f64().unwrap())
+            .fold(f64::INFINITY, f64::min);
+        assert!(close(sl.unwrap(), worst), "{block}");
         let want = baseline["blocks"][block]["area_um2"].as_f64().unwrap();
         assert!(close(a.unwrap(), want), "{block}");
     }
@@ -182,8 +190,12 @@ fn every_figure_shows_the_numbers_of_its_sources_and_the_page_renders() {
     // Not yet measured: said, not drawn.
     assert!(fig("coverage")["plot"].is_null());
     let page = std::fs::read_to_string(out.join("index.html")).unwrap();
-    assert_eq!(page.matches("<section ").count(), 8);
-    assert_eq!(page.matches("<svg ").count(), 6, "six figures drawn inline");
+    assert_eq!(page.matches("<section ").count(), 9);
+    assert_eq!(
+        page.matches("<svg ").count(),
+        7,
+        "seven figures drawn inline"
+    );
     assert!(
         page.contains("\nseq-read\n</text>"),
         "category labels are drawn"

@@ -318,7 +318,7 @@ pub(super) fn each_block(
     } else {
         "flow".to_string()
     };
-    let progress = Ticking::new(Progress::new(&what, "blocks", names.len() as u64, false));
+    let progress = Ticking::new(Progress::new(&what, "blocks", names.len() as u64));
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             // Emitting a big block recurses deeply: a stack of its own.
@@ -369,7 +369,7 @@ fn each_block_on_slurm(
         prefix: "block",
         tasks: names.iter().map(|b| a.task_args(step, b)).collect(),
     };
-    let mut progress = Progress::new(&format!("flow {step}"), "blocks", names.len() as u64, false);
+    let mut progress = Progress::new(&format!("flow {step}"), "blocks", names.len() as u64);
     let statuses = job.run(|| {
         let done = (0..names.len())
             .filter(|&i| dir.join(format!("block-{i}.status")).exists())

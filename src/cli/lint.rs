@@ -167,26 +167,46 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
         .context("temporary waiver file")?;
     vlt.write_all(VERILATOR_WAIVERS.as_bytes())
         .context("temporary waiver file")?;
-    let mut failed = 0;
-    let progress = Ticking::new(Progress::new("lint", "blocks", blocks.len() as u64, false));
-    for b in &blocks {
-        let block = &b.block;
-        let file = dir.join(format!("{}.v", b.top));
-        let (problems, domains) = lint_file(b, &file, vlt.path())?;
-        if problems.is_empty() {
-            progress.done(&format!(
-                "clean  {block:<16} (verilator -Wall, yosys check, no initial blocks, cdc: {domains} clock domain(s))"
-            ), false);
-        } else {
-            failed += 1;
-            let mut text = format!("FAIL   {block}");
-            for p in problems {
-                text += &format!("\n    {p}");
-            }
-            progress.done(&text, true);
+    // Blocks are independent: lint them on every core (`KAIZEN_JOBS`).
+    let progress = Ticking::new(Progress::new("lint", "blocks", blocks.len() as u64));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::atomic::AtomicUsize::new(0);
+    let first_error = std::sync::Mutex::new(None);
+    std::thread::scope(|s| {
+        for _ in 0..super::flow::jobs(blocks.len()) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(b) = blocks.get(i) else { break };
+                let block = &b.block;
+                let file = dir.join(format!("{}.v", b.top));
+                match lint_file(b, &file, vlt.path()) {
+                    Ok((problems, domains)) if problems.is_empty() => progress.done(
+                        &format!(
+                            "clean  {block:<16} (verilator -Wall, yosys check, no initial blocks, cdc: {domains} clock domain(s))"
+                        ),
+                        false,
+                    ),
+                    Ok((problems, _)) => {
+                        failed.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let mut text = format!("FAIL   {block}");
+                        for p in problems {
+                            text += &format!("\n    {p}");
+                        }
+                        progress.done(&text, true);
+                    }
+                    Err(e) => {
+                        first_error.lock().unwrap().get_or_insert(e);
+                        break;
+                    }
+                }
+            });
         }
-    }
+    });
     progress.finish();
+    if let Some(e) = first_error.into_inner().unwrap() {
+        return Err(e);
+    }
+    let failed = failed.into_inner();
     if failed > 0 {
         bail!("{failed} of {} blocks have lint problems", blocks.len());
     }

@@ -33,6 +33,9 @@ pub const DEFAULT_VERILOG_DIR: &str = "build/verilog";
     about = "Describe, emit, simulate and verify the blocks of a 2nm-class test chip"
 )]
 pub struct Cli {
+    /// No progress bars or progress lines (results and errors still print).
+    #[arg(long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -73,6 +76,7 @@ enum Command {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    progress::set_quiet(cli.quiet);
     match cli.command {
         Command::Emit(args) => emit::run(args),
         Command::Lint { dir } => lint::run(&dir),
@@ -83,11 +87,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench(args) => {
-            progress::show_library_progress(false);
+            progress::show_library_progress();
             bench::run(args)
         }
         Command::Sim(args) => {
-            progress::show_library_progress(false);
+            progress::show_library_progress();
             sim::run(args)
         }
         Command::Regress(args) => regress::run_args(args),

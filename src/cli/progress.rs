@@ -9,6 +9,13 @@ use std::time::{Duration, Instant};
 /// overrides (a test sets it low).
 const PLAIN_INTERVAL_SECS: f64 = 10.0;
 
+/// `kaizen --quiet`: no progress display anywhere.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
 pub struct Progress {
     what: String,
     unit: &'static str,
@@ -29,8 +36,8 @@ enum Mode {
 
 impl Progress {
     /// Progress of `total` `unit`s of `what` (`regress memctl`, `cases`).
-    pub fn new(what: &str, unit: &'static str, total: u64, quiet: bool) -> Self {
-        let mode = if quiet {
+    pub fn new(what: &str, unit: &'static str, total: u64) -> Self {
+        let mode = if QUIET.load(std::sync::atomic::Ordering::Relaxed) {
             Mode::Quiet
         } else if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(total);
@@ -167,7 +174,7 @@ fn human_seconds(s: f64) -> String {
 
 /// Shows the library's progress reports (`kaizen_sim::progress`: model
 /// builds, long simulations) as bars or lines, one per task.
-pub fn show_library_progress(quiet: bool) {
+pub fn show_library_progress() {
     use std::collections::HashMap;
     use std::sync::Mutex;
     let tasks: Mutex<HashMap<String, Progress>> = Mutex::new(HashMap::new());
@@ -177,7 +184,7 @@ pub fn show_library_progress(quiet: bool) {
         };
         let p = tasks
             .entry(task.to_string())
-            .or_insert_with(|| Progress::new(task, "", total, quiet));
+            .or_insert_with(|| Progress::new(task, "", total));
         p.set(done, 0);
         if done >= total {
             if let Some(p) = tasks.remove(task) {

@@ -130,6 +130,8 @@ pub struct TimerLoads {
     pub trc: i64,
     pub trp: i64,
     pub trrd_s: i64,
+    pub tppd: i64,
+    pub trrefd: i64,
     pub trrd_l: i64,
     pub tfaw: i64,
     pub tccd_s: i64,
@@ -158,6 +160,8 @@ impl TimerLoads {
             trc: c(t.trc) - 1,
             trp: c(t.trp) - 1,
             trrd_s: c(t.trrd_s) - 1,
+            tppd: c(t.tppd) - 1,
+            trrefd: c(t.trrefd) - 1,
             trrd_l: c(t.trrd_l) - 1,
             tfaw: c(t.tfaw) - 1,
             tccd_s: c(t.tccd_s) - 1,
@@ -173,7 +177,7 @@ impl TimerLoads {
     }
 
     /// Each load with the rule it counts, for error messages.
-    pub fn named(&self) -> [(&'static str, i64); 17] {
+    pub fn named(&self) -> [(&'static str, i64); 19] {
         [
             ("tRCD_RD", self.trcd_rd),
             ("tRCD_WR", self.trcd_wr),
@@ -181,6 +185,8 @@ impl TimerLoads {
             ("tRC", self.trc),
             ("tRP", self.trp),
             ("tRRD_S", self.trrd_s),
+            ("tPPD", self.tppd),
+            ("tRREFD", self.trrefd),
             ("tRRD_L", self.trrd_l),
             ("tFAW", self.tfaw),
             ("tCCD_S", self.tccd_s),

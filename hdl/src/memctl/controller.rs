@@ -121,6 +121,10 @@ pub struct Memctl {
     g_rd: [Reg<Timer>; GROUPS],
     g_wr: [Reg<Timer>; GROUPS],
     c_act: Reg<Timer>,
+    /// tPPD: PRE to PRE, any banks.
+    c_pre: Reg<Timer>,
+    /// tRREFD: REFpb to ACT or REFpb, other banks.
+    c_refpb: Reg<Timer>,
     c_rd: Reg<Timer>,
     c_wr: Reg<Timer>,
     /// tFAW windows of the last four ACTs, newest first.
@@ -197,6 +201,8 @@ pub struct Memctl {
     k_trc: Constant<Timer>,
     k_trp: Constant<Timer>,
     k_trrd_s: Constant<Timer>,
+    k_tppd: Constant<Timer>,
+    k_trrefd: Constant<Timer>,
     k_trrd_l: Constant<Timer>,
     k_tfaw: Constant<Timer>,
     k_tccd_s: Constant<Timer>,
@@ -311,6 +317,8 @@ impl Memctl {
             g_rd: Default::default(),
             g_wr: Default::default(),
             c_act: Default::default(),
+            c_pre: Default::default(),
+            c_refpb: Default::default(),
             c_rd: Default::default(),
             c_wr: Default::default(),
             faw: Default::default(),
@@ -382,6 +390,8 @@ impl Memctl {
             k_trc: k(l.trc),
             k_trp: k(l.trp),
             k_trrd_s: k(l.trrd_s),
+            k_tppd: k(l.tppd),
+            k_trrefd: k(l.trrefd),
             k_trrd_l: k(l.trrd_l),
             k_tfaw: k(l.tfaw),
             k_tccd_s: k(l.tccd_s),
@@ -481,6 +491,10 @@ impl Logic for Memctl {
         }
         self.c_act.clock.next = self.clock.val();
         self.c_act.reset.next = self.reset.val();
+        self.c_pre.clock.next = self.clock.val();
+        self.c_pre.reset.next = self.reset.val();
+        self.c_refpb.clock.next = self.clock.val();
+        self.c_refpb.reset.next = self.reset.val();
         self.c_rd.clock.next = self.clock.val();
         self.c_rd.reset.next = self.reset.val();
         self.c_wr.clock.next = self.clock.val();
@@ -539,13 +553,19 @@ impl Logic for Memctl {
             if !self.b_wr[b].q.val().any() & !self.g_wr[b % 4].q.val().any() {
                 self.v_wr_ok.next = self.v_wr_ok.val() | self.onehot[b].val();
             }
-            if !self.b_act[b].q.val().any() {
+            // A per-bank refresh holds off other banks' ACT and REFpb for
+            // tRREFD (its own bank waits tRFCpb); a PRE holds off the next
+            // PRE for tPPD.
+            if !self.b_act[b].q.val().any() & !self.c_refpb.q.val().any() {
                 self.v_ref_ok.next = self.v_ref_ok.val() | self.onehot[b].val();
             }
-            if !self.b_act[b].q.val().any() & !self.g_act[b % 4].q.val().any() {
+            if !self.b_act[b].q.val().any()
+                & !self.g_act[b % 4].q.val().any()
+                & !self.c_refpb.q.val().any()
+            {
                 self.v_act_ok.next = self.v_act_ok.val() | self.onehot[b].val();
             }
-            if !self.b_pre[b].q.val().any() {
+            if !self.b_pre[b].q.val().any() & !self.c_pre.q.val().any() {
                 self.v_pre_ok.next = self.v_pre_ok.val() | self.onehot[b].val();
             }
             if self.in_bank.val().index() == b {
@@ -584,6 +604,7 @@ impl Logic for Memctl {
             if self.b_open[15 - j].q.val()
                 & !self.wanted.val().get_bit(15 - j)
                 & !self.b_pre[15 - j].q.val().any()
+                & !self.c_pre.q.val().any()
             {
                 self.idle_close_found.next = true;
                 self.idle_close.next = self.bank_index[15 - j].val();
@@ -808,6 +829,20 @@ impl Logic for Memctl {
         }
         if self.is_act.val() & (self.c_act.q.val() <= self.k_trrd_s.val()) {
             self.c_act.d.next = self.k_trrd_s.val();
+        }
+        self.c_pre.d.next = self.c_pre.q.val();
+        if self.c_pre.q.val().any() {
+            self.c_pre.d.next = self.c_pre.q.val() - self.one_timer.val();
+        }
+        if self.is_pre.val() {
+            self.c_pre.d.next = self.k_tppd.val();
+        }
+        self.c_refpb.d.next = self.c_refpb.q.val();
+        if self.c_refpb.q.val().any() {
+            self.c_refpb.d.next = self.c_refpb.q.val() - self.one_timer.val();
+        }
+        if self.is_refpb.val() {
+            self.c_refpb.d.next = self.k_trrefd.val();
         }
         self.c_rd.d.next = self.c_rd.q.val();
         if self.c_rd.q.val().any() {

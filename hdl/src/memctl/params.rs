@@ -40,6 +40,10 @@ pub struct Timing {
     pub trefi: u32,
     pub trfcab: u32,
     pub trfcpb: u32,
+    /// PRE to PRE, any two banks (HBM3).
+    pub tppd: u32,
+    /// REFpb to ACT or REFpb of another bank (HBM3).
+    pub trrefd: u32,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -167,7 +171,7 @@ impl MemParams {
             (t.trtw + t.wl >= t.rl + bl, format!("tRTW ({}) + WL ({}) < RL ({}) + burst ({bl}): write data would collide with read data", t.trtw, t.wl, t.rl)),
             (t.trefi > t.trfcab, format!("tREFI ({}) <= tRFCab ({}): refresh would never finish", t.trefi, t.trfcab)),
             (t.trfcab >= t.trfcpb, format!("tRFCab ({}) < tRFCpb ({})", t.trfcab, t.trfcpb)),
-            (t.rl > 0 && t.wl > 0 && t.trcd_rd > 0 && t.trcd_wr > 0 && t.trp > 0, "RL, WL, tRCD and tRP must be at least one cycle".to_string()),
+            (t.rl > 0 && t.wl > 0 && t.trcd_rd > 0 && t.trcd_wr > 0 && t.trp > 0 && t.tppd > 0 && t.trrefd > 0, "RL, WL, tRCD, tRP, tPPD and tRREFD must be at least one cycle".to_string()),
             (self.refresh.max_postponed <= 8, format!("refresh.max_postponed = {} exceeds the 8 refreshes JEDEC lets a controller owe", self.refresh.max_postponed)),
         ];
         match rules.into_iter().find(|(ok, _)| !ok) {

@@ -105,6 +105,8 @@ pub fn mutants(p: &MemParams) -> Vec<Mutant> {
         ("tWR", |p| &mut p.timing.twr),
         ("tRFCab", |p| &mut p.timing.trfcab),
         ("tRFCpb", |p| &mut p.timing.trfcpb),
+        ("tPPD", |p| &mut p.timing.tppd),
+        ("tRREFD", |p| &mut p.timing.trrefd),
     ];
     let mut out: Vec<Mutant> = fields
         .iter()
@@ -127,8 +129,8 @@ pub fn mutants(p: &MemParams) -> Vec<Mutant> {
                 device_params: device,
                 controller_params: q,
                 config: ControllerConfig {
-                    // tRFCpb only matters with per-bank refresh.
-                    refresh: if *name == "tRFCpb" {
+                    // tRFCpb and tRREFD only matter with per-bank refresh.
+                    refresh: if ["tRFCpb", "tRREFD"].contains(name) {
                         RefreshMode::PerBank
                     } else {
                         RefreshMode::AllBank

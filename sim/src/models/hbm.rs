@@ -165,6 +165,10 @@ pub struct HbmDevice {
     last_act_any: Option<(u64, Bank)>,
     last_rd_any: Option<(u64, Bank)>,
     last_wr_any: Option<(u64, Bank)>,
+    /// Last PRE (or PREA) to any bank, for tPPD.
+    last_pre_any: Option<u64>,
+    /// Last per-bank refresh, for tRREFD.
+    last_refpb_any: Option<(u64, Bank)>,
     /// No command but NOP until this cycle (all-bank refresh).
     refresh_until: u64,
     last_ref: Option<u64>,
@@ -191,6 +195,8 @@ impl HbmDevice {
             last_act_any: None,
             last_rd_any: None,
             last_wr_any: None,
+            last_pre_any: None,
+            last_refpb_any: None,
             refresh_until: 0,
             last_ref: None,
             refresh_debt: 0,
@@ -321,6 +327,11 @@ impl HbmDevice {
                         ck.need(Some(c), gap, rule);
                     }
                 }
+                if let Some((c, other)) = self.last_refpb_any {
+                    if other != *b {
+                        ck.need(Some(c), t.trrefd, "tRREFD: REFpb to ACT, other bank");
+                    }
+                }
                 if self.acts.len() == 4 {
                     ck.need(
                         self.acts.front().copied(),
@@ -331,11 +342,13 @@ impl HbmDevice {
             }
             Cmd::Pre { bank: b } => {
                 let s = state(*b);
+                ck.need(self.last_pre_any, t.tppd, "tPPD: PRE to PRE");
                 ck.need(s.last_act, t.tras, "tRAS: ACT to PRE");
                 ck.need(s.last_rd, t.trtp, "tRTP: RD to PRE");
                 ck.need(s.last_wr_end, t.twr, "tWR: end of write data to PRE");
             }
             Cmd::PreAll => {
+                ck.need(self.last_pre_any, t.tppd, "tPPD: PRE to PREA");
                 for s in &self.banks {
                     if s.open_row.is_some() {
                         ck.need(s.last_act, t.tras, "tRAS: ACT to PREA");
@@ -416,6 +429,11 @@ impl HbmDevice {
                     ck.fail("bank state: REFpb to an open bank".into(), s.last_act);
                 }
                 ck.need(s.last_pre, t.trp, "tRP: PRE to REFpb");
+                if let Some((c, other)) = self.last_refpb_any {
+                    if other != *b {
+                        ck.need(Some(c), t.trrefd, "tRREFD: REFpb to REFpb, other bank");
+                    }
+                }
             }
         }
     }
@@ -469,9 +487,11 @@ impl HbmDevice {
                 let i = self.index(bank);
                 self.banks[i].open_row = None;
                 self.banks[i].last_pre = Some(now);
+                self.last_pre_any = Some(now);
                 self.stats.precharges += 1;
             }
             Cmd::PreAll => {
+                self.last_pre_any = Some(now);
                 for s in &mut self.banks {
                     if s.open_row.take().is_some() {
                         s.last_pre = Some(now);
@@ -525,6 +545,7 @@ impl HbmDevice {
             Cmd::RefBank { bank } => {
                 let i = self.index(bank);
                 self.banks[i].refresh_until = now + u64::from(t.trfcpb);
+                self.last_refpb_any = Some((now, bank));
                 self.pb_refreshed[i] = true;
                 // A full round of per-bank refreshes pays one all-bank refresh.
                 if self.pb_refreshed.iter().all(|r| *r) {

@@ -360,6 +360,10 @@ pub fn schedule(p: &MemParams, cfg: &SchedConfig, requests: &[Request]) -> Resul
                     let b = &mut tm.banks[(bank.group * bpg + bank.bank) as usize];
                     b.open = None;
                     b.act = b.act.max(now + u64::from(t.trp));
+                    // tPPD: the next PRE, to any bank, waits.
+                    for b in &mut tm.banks {
+                        b.pre = b.pre.max(now + u64::from(t.tppd));
+                    }
                 }
                 Cmd::RefAll => {
                     for b in &mut tm.banks {
@@ -410,6 +414,11 @@ pub fn schedule(p: &MemParams, cfg: &SchedConfig, requests: &[Request]) -> Resul
                     });
                 }
                 Cmd::RefBank { bank } => {
+                    // tRREFD: other banks' ACT and REFpb wait (both are
+                    // gated by a bank's `act` time); this bank waits tRFCpb.
+                    for b in &mut tm.banks {
+                        b.act = b.act.max(now + u64::from(t.trrefd));
+                    }
                     let b = &mut tm.banks[(bank.group * bpg + bank.bank) as usize];
                     b.act = b.act.max(now + u64::from(t.trfcpb));
                     pb_owed -= 1;

@@ -31,6 +31,28 @@ pub struct CaseResult {
     pub seconds: f64,
 }
 
+impl CaseResult {
+    /// A finished case: passed unless there is a failure.
+    pub fn new(
+        index: u64,
+        name: String,
+        seed: u64,
+        metrics: BTreeMap<String, f64>,
+        failure: Option<String>,
+        seconds: f64,
+    ) -> Self {
+        Self {
+            index,
+            name,
+            seed,
+            passed: failure.is_none(),
+            failure,
+            metrics,
+            seconds,
+        }
+    }
+}
+
 /// One shard's result file, `shard-<I>.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ShardResult {

@@ -120,6 +120,21 @@ fn build_once(done: &Path, f: impl FnOnce(&Path) -> Result<(), SimError>) -> Res
     let parent = done.parent().expect("cache path has a parent");
     std::fs::create_dir_all(parent)
         .map_err(|e| SimError::Build(format!("cannot create {}: {e}", parent.display())))?;
+    // One builder per model across processes (parallel test processes,
+    // regression shards, Slurm tasks): the others wait for it here, then
+    // find it built, instead of compiling it again side by side.
+    let lock_path = parent.join(format!(
+        ".{}.lock",
+        done.file_name()
+            .map_or("model".into(), |n| n.to_string_lossy())
+    ));
+    let lock = std::fs::File::create(&lock_path)
+        .map_err(|e| SimError::Build(format!("cannot create {}: {e}", lock_path.display())))?;
+    lock.lock()
+        .map_err(|e| SimError::Build(format!("cannot lock {}: {e}", lock_path.display())))?;
+    if done.exists() {
+        return Ok(());
+    }
     let tmp = tempfile::Builder::new()
         .prefix(".build-")
         .tempdir_in(parent)

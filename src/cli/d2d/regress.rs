@@ -2,7 +2,7 @@
 //! CI property test's generator, longer), one channel a case, the package
 //! alternating; with `--teeth` the mutants the suite must catch.
 
-use crate::cli::regress::{failure_line, Regression, Teeth};
+use crate::cli::regress::{Regression, Teeth};
 use anyhow::bail;
 use kaizen_hdl::d2d::params::Package;
 use kaizen_hdl::d2d::protocol::{training_bound, Mutation};
@@ -111,21 +111,19 @@ impl Regression for D2dRegression {
             }
             Err(e) => Some(format!("{e}\nchannel: {cfg:?}")),
         };
-        CaseResult {
+        CaseResult::new(
             index,
-            name: format!("{} channel", format!("{package:?}").to_lowercase()),
+            format!("{} channel", format!("{package:?}").to_lowercase()),
             seed,
-            passed: failure.is_none(),
-            failure,
             metrics,
-            seconds: t.elapsed().as_secs_f64(),
-        }
+            failure,
+            t.elapsed().as_secs_f64(),
+        )
     }
 
-    fn describe(&self, c: &CaseResult) -> String {
+    fn describe_pass(&self, c: &CaseResult) -> String {
         let m = |k: &str| c.metrics.get(k).copied().unwrap_or(0.0);
-        match &c.failure {
-            None => format!(
+        format!(
                 "{:<16} (seed {:>20}) BER {:<7e} {} broken, {} dying, {} flits + {} back, {} replays, {} CRC errors ({} on the wire), {} retrains, efficiency {:.1} %",
                 c.name,
                 c.seed,
@@ -139,9 +137,7 @@ impl Regression for D2dRegression {
                 m("corrupted_on_wire"),
                 m("retrains"),
                 100.0 * m("efficiency")
-            ),
-            Some(_) => failure_line(c),
-        }
+        )
     }
 }
 

@@ -4,7 +4,7 @@
 //! with one timing rule a cycle short (it must fail), and with `--teeth`
 //! every such mutant, each of which a test must catch.
 
-use crate::cli::regress::{failure_line, Regression, Teeth};
+use crate::cli::regress::{Regression, Teeth};
 use anyhow::bail;
 use kaizen_hdl::catalog;
 use kaizen_hdl::memctl::config::{ControllerConfig, PagePolicy, RefreshMode};
@@ -169,21 +169,19 @@ impl Regression for MemctlRegression {
             }
             Err(e) => Some(e),
         };
-        CaseResult {
+        CaseResult::new(
             index,
-            name: format!("{policy_name}, chunk {chunk}"),
+            format!("{policy_name}, chunk {chunk}"),
             seed,
-            passed: failure.is_none(),
-            failure,
             metrics,
-            seconds: t.elapsed().as_secs_f64(),
-        }
+            failure,
+            t.elapsed().as_secs_f64(),
+        )
     }
 
-    fn describe(&self, c: &CaseResult) -> String {
+    fn describe_pass(&self, c: &CaseResult) -> String {
         let m = |k: &str| c.metrics.get(k).copied().unwrap_or(0.0);
-        match &c.failure {
-            None => format!(
+        format!(
                 "{} (seed {}): {} requests, {} cycles, {} refreshes, 0 violations, data intact; {:.0} cycles/s",
                 c.name,
                 c.seed,
@@ -191,9 +189,7 @@ impl Regression for MemctlRegression {
                 m("cycles"),
                 m("refreshes"),
                 m("cycles") / c.seconds.max(1e-9)
-            ),
-            Some(_) => failure_line(c),
-        }
+        )
     }
 }
 

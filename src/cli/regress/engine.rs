@@ -33,7 +33,6 @@ pub fn run_shards(reg: &dyn Regression, s: &Sharding, out: &Path) -> anyhow::Res
         &format!("regress {} ({} shards)", reg.name(), s.shards),
         "cases",
         reg.cases(),
-        s.quiet,
     );
     let logs: Vec<PathBuf> = (0..s.shards)
         .map(|i| out.join(format!("shard-{i}.log")))

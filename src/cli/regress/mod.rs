@@ -83,9 +83,6 @@ pub struct Sharding {
     /// [default: build/regress/<block>].
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// No progress display.
-    #[arg(long)]
-    pub quiet: bool,
 }
 
 /// A regression as the shard runner sees it.
@@ -99,8 +96,16 @@ pub(crate) trait Regression {
     fn prepare(&mut self) -> anyhow::Result<()>;
     /// Run case `index`; a failing case is a result, not an error.
     fn run_case(&mut self, index: u64) -> CaseResult;
+    /// The one-line report of a case that passed.
+    fn describe_pass(&self, case: &CaseResult) -> String;
     /// The one-line report of a finished case.
-    fn describe(&self, case: &CaseResult) -> String;
+    fn describe(&self, case: &CaseResult) -> String {
+        if case.passed {
+            self.describe_pass(case)
+        } else {
+            failure_line(case)
+        }
+    }
 }
 
 pub fn run_args(args: RegressArgs) -> anyhow::Result<()> {
@@ -176,7 +181,7 @@ impl Teeth {
 }
 
 /// A failed case's report line: what it was, its seed, the failure's first line.
-pub(crate) fn failure_line(c: &CaseResult) -> String {
+fn failure_line(c: &CaseResult) -> String {
     format!(
         "{} (seed {}): {}",
         c.name,

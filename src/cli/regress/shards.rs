@@ -41,13 +41,13 @@ pub fn run(reg: &mut dyn Regression, s: &Sharding) -> anyhow::Result<()> {
         if i >= s.shards {
             bail!("--shard {i}: shards are numbered 0 to {}", s.shards - 1);
         }
-        return run_shard(reg, s.shards, i, &out, s.quiet);
+        return run_shard(reg, s.shards, i, &out);
     }
     clear_results(&out)?;
     reg.prepare()?;
     if s.shards == 1 && s.engine == crate::cli::Engine::Local {
         // Nothing to spread: run it here, with the progress bar on its cases.
-        run_shard(reg, 1, 0, &out, s.quiet).ok();
+        run_shard(reg, 1, 0, &out).ok();
     } else {
         engine::run_shards(reg, s, &out)?;
     }
@@ -61,13 +61,7 @@ fn line(reg: &dyn Regression, c: &regression::CaseResult) -> String {
 
 /// Runs shard `i` of `n` here and writes `shard-<i>.json` and `.xml` in
 /// `out`; an error if a case failed (so a job's state shows it).
-fn run_shard(
-    reg: &mut dyn Regression,
-    n: u64,
-    i: u64,
-    out: &Path,
-    quiet: bool,
-) -> anyhow::Result<()> {
+fn run_shard(reg: &mut dyn Regression, n: u64, i: u64, out: &Path) -> anyhow::Result<()> {
     let total = reg.cases();
     let mine: Vec<u64> = shard_cases(total, n, i).collect();
     let what = if n == 1 {
@@ -75,7 +69,7 @@ fn run_shard(
     } else {
         format!("regress {} shard {i}/{n}", reg.name())
     };
-    let mut progress = Progress::new(&what, "cases", mine.len() as u64, quiet);
+    let mut progress = Progress::new(&what, "cases", mine.len() as u64);
     let mut cases = vec![];
     for k in mine {
         let c = reg.run_case(k);

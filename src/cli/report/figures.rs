@@ -59,6 +59,7 @@ pub fn all(inputs: &Inputs) -> Vec<Figure> {
         link_efficiency(inputs),
         qor_fmax(inputs),
         qor_area(inputs),
+        qor_slack(inputs),
         regress_history(inputs),
         not_measured(
             "coverage",
@@ -308,6 +309,48 @@ fn qor_area(inputs: &Inputs) -> Figure {
         x_label: "block".into(),
         y_label: "um2 (log scale)".into(),
         log_y: true,
+        commands: vec![QOR_COMMAND.into()],
+        sources,
+        missing: q.is_empty().then(|| {
+            "no QoR records in build/qor: run kaizen flow sta <blocks> or kaizen flow gate".into()
+        }),
+        plot,
+    }
+}
+
+fn qor_slack(inputs: &Inputs) -> Figure {
+    let q = &inputs.qor;
+    // The worst setup slack over the block's clocks, as the gate reads it.
+    let worst =
+        |b: &kaizen_flow::qor::Qor| b.clocks.iter().map(|c| c.worst_slack_ps).reduce(f64::min);
+    let base = |b: &str| {
+        inputs
+            .baseline
+            .as_ref()
+            .and_then(|bl| bl.blocks.get(b))
+            .map(|e| e.worst_slack_ps)
+    };
+    let plot = (!q.is_empty()).then(|| Plot::Bars {
+        categories: q.iter().map(|b| b.block.clone()).collect(),
+        series: vec![
+            BarSeries {
+                name: "worst slack (ps)".into(),
+                values: q.iter().map(worst).collect(),
+            },
+            BarSeries {
+                name: "baseline worst slack (ps)".into(),
+                values: q.iter().map(|b| base(&b.block)).collect(),
+            },
+        ],
+    });
+    let mut sources = inputs.qor_paths.clone();
+    sources.push(super::inputs::BASELINE.into());
+    Figure {
+        id: "qor_slack",
+        title: "QoR: worst setup slack against the baseline (GT2N, predictive)".into(),
+        x_label: "block".into(),
+        y_label: "ps".into(),
+        log_y: false,
         commands: vec![QOR_COMMAND.into()],
         sources,
         missing: q.is_empty().then(|| {

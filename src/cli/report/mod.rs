@@ -36,9 +36,6 @@ pub struct ReportArgs {
     /// Do not load the page in headless Chromium.
     #[arg(long)]
     no_browser: bool,
-    /// No progress display.
-    #[arg(long)]
-    quiet: bool,
 }
 
 pub fn run(a: ReportArgs) -> anyhow::Result<()> {
@@ -135,12 +132,7 @@ fn produce(a: &ReportArgs) -> anyhow::Result<()> {
         .to_vec(),
     );
     let exe = std::env::current_exe()?;
-    let progress = std::sync::Mutex::new(Progress::new(
-        "report --run",
-        "runs",
-        jobs.len() as u64,
-        a.quiet,
-    ));
+    let progress = std::sync::Mutex::new(Progress::new("report --run", "runs", jobs.len() as u64));
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failures = std::sync::Mutex::new(vec![]);
     std::thread::scope(|s| {
