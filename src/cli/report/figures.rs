@@ -247,117 +247,115 @@ fn link_efficiency(inputs: &Inputs) -> Figure {
 
 const QOR_COMMAND: &str = "kaizen flow sta <block> (or flow gate)";
 
-fn qor_fmax(inputs: &Inputs) -> Figure {
+type Qor = kaizen_flow::qor::Qor;
+type BaselineEntry = kaizen_flow::qor::BaselineEntry;
+
+/// A QoR figure: one bar per block from its record, one from the
+/// checked-in baseline (or from the record again, `baseline: None`).
+struct QorBars {
+    id: &'static str,
+    title: &'static str,
+    y_label: &'static str,
+    log_y: bool,
+    value: (&'static str, fn(&Qor) -> Option<f64>),
+    other: (&'static str, Other),
+}
+
+enum Other {
+    Record(fn(&Qor) -> Option<f64>),
+    Baseline(fn(&BaselineEntry) -> f64),
+}
+
+fn qor_bars(inputs: &Inputs, f: QorBars) -> Figure {
     let q = &inputs.qor;
-    let first = |b: &kaizen_flow::qor::Qor| b.clocks.first().cloned();
-    let plot = (!q.is_empty()).then(|| Plot::Bars {
-        categories: q.iter().map(|b| b.block.clone()).collect(),
-        series: vec![
-            BarSeries {
-                name: "Fmax (MHz)".into(),
-                values: q.iter().map(|b| first(b).map(|c| c.fmax_mhz)).collect(),
-            },
-            BarSeries {
-                name: "target (MHz)".into(),
-                values: q.iter().map(|b| first(b).map(|c| c.target_mhz)).collect(),
-            },
-        ],
-    });
+    let other = |b: &Qor| match f.other.1 {
+        Other::Record(get) => get(b),
+        Other::Baseline(get) => inputs
+            .baseline
+            .as_ref()
+            .and_then(|bl| bl.blocks.get(&b.block))
+            .map(get),
+    };
+    let mut sources = inputs.qor_paths.clone();
+    if matches!(f.other.1, Other::Baseline(_)) {
+        sources.push(super::inputs::BASELINE.into());
+    }
     Figure {
-        id: "qor_fmax",
-        title: "QoR: Fmax of each block's first clock against its target (GT2N, predictive)".into(),
+        id: f.id,
+        title: f.title.into(),
         x_label: "block".into(),
-        y_label: "MHz".into(),
-        log_y: false,
+        y_label: f.y_label.into(),
+        log_y: f.log_y,
         commands: vec![QOR_COMMAND.into()],
-        sources: inputs.qor_paths.clone(),
+        sources,
         missing: q.is_empty().then(|| {
             "no QoR records in build/qor: run kaizen flow sta <blocks> or kaizen flow gate".into()
         }),
-        plot,
+        plot: (!q.is_empty()).then(|| Plot::Bars {
+            categories: q.iter().map(|b| b.block.clone()).collect(),
+            series: vec![
+                BarSeries {
+                    name: f.value.0.into(),
+                    values: q.iter().map(f.value.1).collect(),
+                },
+                BarSeries {
+                    name: f.other.0.into(),
+                    values: q.iter().map(other).collect(),
+                },
+            ],
+        }),
     }
+}
+
+fn qor_fmax(inputs: &Inputs) -> Figure {
+    qor_bars(
+        inputs,
+        QorBars {
+            id: "qor_fmax",
+            title: "QoR: Fmax of each block's first clock against its target (GT2N, predictive)",
+            y_label: "MHz",
+            log_y: false,
+            value: ("Fmax (MHz)", |b| b.clocks.first().map(|c| c.fmax_mhz)),
+            other: (
+                "target (MHz)",
+                Other::Record(|b| b.clocks.first().map(|c| c.target_mhz)),
+            ),
+        },
+    )
 }
 
 fn qor_area(inputs: &Inputs) -> Figure {
-    let q = &inputs.qor;
-    let base = |b: &str| {
-        inputs
-            .baseline
-            .as_ref()
-            .and_then(|bl| bl.blocks.get(b))
-            .map(|e| e.area_um2)
-    };
-    let plot = (!q.is_empty()).then(|| Plot::Bars {
-        categories: q.iter().map(|b| b.block.clone()).collect(),
-        series: vec![
-            BarSeries {
-                name: "cell area (um2)".into(),
-                values: q.iter().map(|b| Some(b.area_um2)).collect(),
-            },
-            BarSeries {
-                name: "baseline cell area (um2)".into(),
-                values: q.iter().map(|b| base(&b.block)).collect(),
-            },
-        ],
-    });
-    let mut sources = inputs.qor_paths.clone();
-    sources.push(super::inputs::BASELINE.into());
-    Figure {
-        id: "qor_area",
-        title: "QoR: standard-cell area against the baseline (macros apart; GT2N, predictive)"
-            .into(),
-        x_label: "block".into(),
-        y_label: "um2 (log scale)".into(),
-        log_y: true,
-        commands: vec![QOR_COMMAND.into()],
-        sources,
-        missing: q.is_empty().then(|| {
-            "no QoR records in build/qor: run kaizen flow sta <blocks> or kaizen flow gate".into()
-        }),
-        plot,
-    }
+    qor_bars(
+        inputs,
+        QorBars {
+            id: "qor_area",
+            title: "QoR: standard-cell area against the baseline (macros apart; GT2N, predictive)",
+            y_label: "um2 (log scale)",
+            log_y: true,
+            value: ("cell area (um2)", |b| Some(b.area_um2)),
+            other: ("baseline cell area (um2)", Other::Baseline(|e| e.area_um2)),
+        },
+    )
 }
 
 fn qor_slack(inputs: &Inputs) -> Figure {
-    let q = &inputs.qor;
-    // The worst setup slack over the block's clocks, as the gate reads it.
-    let worst =
-        |b: &kaizen_flow::qor::Qor| b.clocks.iter().map(|c| c.worst_slack_ps).reduce(f64::min);
-    let base = |b: &str| {
-        inputs
-            .baseline
-            .as_ref()
-            .and_then(|bl| bl.blocks.get(b))
-            .map(|e| e.worst_slack_ps)
-    };
-    let plot = (!q.is_empty()).then(|| Plot::Bars {
-        categories: q.iter().map(|b| b.block.clone()).collect(),
-        series: vec![
-            BarSeries {
-                name: "worst slack (ps)".into(),
-                values: q.iter().map(worst).collect(),
-            },
-            BarSeries {
-                name: "baseline worst slack (ps)".into(),
-                values: q.iter().map(|b| base(&b.block)).collect(),
-            },
-        ],
-    });
-    let mut sources = inputs.qor_paths.clone();
-    sources.push(super::inputs::BASELINE.into());
-    Figure {
-        id: "qor_slack",
-        title: "QoR: worst setup slack against the baseline (GT2N, predictive)".into(),
-        x_label: "block".into(),
-        y_label: "ps".into(),
-        log_y: false,
-        commands: vec![QOR_COMMAND.into()],
-        sources,
-        missing: q.is_empty().then(|| {
-            "no QoR records in build/qor: run kaizen flow sta <blocks> or kaizen flow gate".into()
-        }),
-        plot,
-    }
+    qor_bars(
+        inputs,
+        QorBars {
+            id: "qor_slack",
+            title: "QoR: worst setup slack against the baseline (GT2N, predictive)",
+            y_label: "ps",
+            log_y: false,
+            // The worst setup slack over the block's clocks, as the gate reads it.
+            value: ("worst slack (ps)", |b| {
+                b.clocks.iter().map(|c| c.worst_slack_ps).reduce(f64::min)
+            }),
+            other: (
+                "baseline worst slack (ps)",
+                Other::Baseline(|e| e.worst_slack_ps),
+            ),
+        },
+    )
 }
 
 /// The last runs shown in the history.
