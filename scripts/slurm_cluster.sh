@@ -71,7 +71,7 @@ start_munge() {
     || die "no /etc/munge/munge.key and mungekey could not create one"
   $SUDO mkdir -p /run/munge
   $SUDO chown munge:munge /run/munge
-  $SUDO runuser -u munge -- /usr/sbin/munged || die "munged did not start"
+  $SUDO runuser -u munge -- /usr/sbin/munged 9>&- || die "munged did not start"
   for _ in $(seq 50); do munge_ok && return 0; sleep 0.1; done
   die "munged started but munge -n | unmunge fails"
 }
@@ -83,13 +83,16 @@ running() { [ -f "$DIR/$1.pid" ] && kill -0 "$(cat "$DIR/$1.pid")" 2>/dev/null; 
 start() {
   mkdir -p "$DIR"
   # Two tests may start the cluster at once: one starts it, the other waits.
+  # The daemons must not inherit the lock's descriptor (`9>&-` below): one
+  # that did would hold the lock for its whole life, and every later start
+  # would wait forever.
   exec 9>"$DIR/.start.lock"
-  flock 9
+  flock -w 300 9 || die "another start has held $DIR/.start.lock for 5 minutes"
   write_conf
   start_munge
-  running slurmctld || $SUDO env SLURM_CONF="$CONF" slurmctld -f "$CONF" \
+  running slurmctld || $SUDO env SLURM_CONF="$CONF" slurmctld -f "$CONF" 9>&- \
     || die "slurmctld did not start; see $DIR/slurmctld.log"
-  running slurmd || $SUDO env SLURM_CONF="$CONF" slurmd -f "$CONF" \
+  running slurmd || $SUDO env SLURM_CONF="$CONF" slurmd -f "$CONF" 9>&- \
     || die "slurmd did not start; see $DIR/slurmd.log"
   local state=""
   for _ in $(seq 150); do

@@ -204,11 +204,33 @@ pub fn run_chip_traced(
 /// Starts (or finds running) the one-node Slurm cluster of
 /// `scripts/slurm_cluster.sh` and returns its `SLURM_CONF`.
 pub fn slurm_conf() -> String {
+    // Twice: a start must find a running cluster and return at once (a
+    // daemon that kept the script's lock once made every later start hang).
+    start_slurm_cluster();
+    start_slurm_cluster()
+}
+
+fn start_slurm_cluster() -> String {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let start = std::process::Command::new(root.join("scripts/slurm_cluster.sh"))
+    let mut child = std::process::Command::new(root.join("scripts/slurm_cluster.sh"))
         .arg("start")
-        .output()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .expect("run scripts/slurm_cluster.sh");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while child
+        .try_wait()
+        .expect("wait for slurm_cluster.sh")
+        .is_none()
+    {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("scripts/slurm_cluster.sh start took over 2 minutes");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let start = child.wait_with_output().expect("slurm_cluster.sh output");
     let out = String::from_utf8_lossy(&start.stdout);
     assert!(
         start.status.success(),
