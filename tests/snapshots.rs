@@ -22,16 +22,3 @@ fn manifest_entries() {
         .collect();
     insta::assert_json_snapshot!("manifest", entries);
 }
-
-#[test]
-fn emission_is_deterministic() {
-    for entry in CATALOG {
-        let a = (entry.emit)().expect("emits");
-        let b = (entry.emit)().expect("emits");
-        assert_eq!(
-            a.verilog, b.verilog,
-            "{} differs between two emissions",
-            entry.name
-        );
-    }
-}

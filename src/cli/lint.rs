@@ -160,7 +160,14 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
     check_waivers_have_reasons()?;
     require("verilator")?;
     require("yosys")?;
-    let blocks = manifest_blocks(dir)?;
+    let mut blocks = manifest_blocks(dir)?;
+    // Biggest first: the long runs start at once and the small ones fill in
+    // beside them (a big block started last would run alone at the end).
+    blocks.sort_by_key(|b| {
+        std::cmp::Reverse(
+            std::fs::metadata(dir.join(format!("{}.v", b.top))).map_or(0, |m| m.len()),
+        )
+    });
     let mut vlt = tempfile::Builder::new()
         .suffix(".vlt")
         .tempfile()
