@@ -195,6 +195,19 @@ fn lint_catches_a_warning_and_an_initial_block() {
 }
 
 #[test]
+fn lint_catches_a_combinational_loop() {
+    // The pop decision feeds itself through two wires: only a full
+    // verilation (Verilator's ordering, as in a model build) names it
+    // UNOPTFLAT; `--lint-only` never did.
+    let out = lint_broken(
+        "fifo",
+        "do_pop = pop & (level != zero);",
+        "do_pop = pop & (level != zero) & ~loop_b;\n    end\n    wire loop_a = do_pop ^ push;\n    wire loop_b = loop_a;\n    always @(*) begin",
+    );
+    assert!(out.contains("UNOPTFLAT") && out.contains("loop_"), "{out}");
+}
+
+#[test]
 fn lint_catches_an_unsynchronised_clock_crossing() {
     // The read side compares against the raw write pointer, skipping its
     // synchroniser (Verilator only notices the synchroniser is now unused).

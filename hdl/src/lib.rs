@@ -2,6 +2,11 @@
 //! Verilog. `primitives` holds the shared building blocks; `catalog` names
 //! the top blocks that are emitted, simulated and synthesised.
 
+/// Kaizen's Verilator configuration (`hdl/lint/verilator.vlt`): the
+/// reasoned lint waivers and the directives every model build needs. `kaizen
+/// lint` and the simulation models read this one text.
+pub const VERILATOR_CONFIG: &str = include_str!("../lint/verilator.vlt");
+
 pub mod catalog;
 pub mod d2d;
 pub mod emit;

@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-const VERILATOR_WAIVERS: &str = include_str!("../../hdl/lint/verilator_waivers.vlt");
+use kaizen_hdl::VERILATOR_CONFIG as VERILATOR_WAIVERS;
 const YOSYS_WAIVERS: &str = include_str!("../../hdl/lint/yosys_waivers.txt");
 
 /// An emitted block as the manifest lists it.
@@ -66,7 +66,7 @@ fn check_waivers_have_reasons() -> anyhow::Result<()> {
         let line = line.trim();
         if line.starts_with("lint_off") && !previous.starts_with("//") {
             bail!(
-                "hdl/lint/verilator_waivers.vlt:{}: waiver without a reason on the line above",
+                "hdl/lint/verilator.vlt:{}: waiver without a reason on the line above",
                 n + 1
             );
         }
@@ -112,8 +112,14 @@ fn lint_file(b: &ManifestBlock, file: &Path, vlt: &Path) -> anyhow::Result<(Vec<
             ));
         }
     }
+    // A full verilation, not `--lint-only`: combinational loops (UNOPTFLAT)
+    // show only when Verilator orders the logic as a model build does.
+    // `-Wno-fatal` lets every pass run, so every warning is listed.
+    let obj = tempfile::tempdir().context("temporary Verilator output directory")?;
     let out = Command::new("verilator")
-        .args(["--lint-only", "-Wall", "--top-module", top])
+        .args(["--cc", "-Wall", "-Wno-fatal", "--top-module", top])
+        .arg("-Mdir")
+        .arg(obj.path())
         .arg(vlt)
         .arg(file)
         .output()

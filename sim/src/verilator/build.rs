@@ -205,6 +205,7 @@ pub fn build_model(e: &Emitted) -> Result<PathBuf, SimError> {
             RECIPE,
             &tc.verilator_version,
             &CXXFLAGS.join(" "),
+            kaizen_hdl::VERILATOR_CONFIG,
             &e.verilog,
             &shim
         ])
@@ -213,6 +214,11 @@ pub fn build_model(e: &Emitted) -> Result<PathBuf, SimError> {
         let v = work.join(e.file_name());
         std::fs::write(&v, &e.verilog)
             .map_err(|err| SimError::Build(format!("cannot write {}: {err}", v.display())))?;
+        // Its waivers, and the directives that keep rust-hdl's Verilog free
+        // of false combinational loops.
+        let config = work.join("kaizen.vlt");
+        std::fs::write(&config, kaizen_hdl::VERILATOR_CONFIG)
+            .map_err(|err| SimError::Build(format!("cannot write {}: {err}", config.display())))?;
         std::fs::write(work.join("obj_shim.cpp"), &shim)
             .map_err(|err| SimError::Build(format!("cannot write shim: {err}")))?;
         let obj = work.join("obj");
@@ -232,6 +238,7 @@ pub fn build_model(e: &Emitted) -> Result<PathBuf, SimError> {
                 ])
                 .arg("--top-module")
                 .arg(&e.top_module)
+                .arg(&config)
                 .arg("-Mdir")
                 .arg(&obj)
                 .arg(&v),
