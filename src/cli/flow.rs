@@ -370,7 +370,8 @@ fn each_block_on_slurm(
         tasks: names.iter().map(|b| a.task_args(step, b)).collect(),
     };
     let mut progress = Progress::new(&format!("flow {step}"), "blocks", names.len() as u64);
-    let statuses = job.run(|| {
+    let statuses = job.run(|queue| {
+        progress.note(queue);
         let done = (0..names.len())
             .filter(|&i| dir.join(format!("block-{i}.status")).exists())
             .count();

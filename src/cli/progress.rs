@@ -26,6 +26,8 @@ pub struct Progress {
     mode: Mode,
     /// What the last plain line said (done, failed): the final line is not repeated.
     printed: std::cell::Cell<Option<(u64, u64)>>,
+    /// Where the work waits, shown beside the count (see [`Progress::note`]).
+    note: String,
 }
 
 enum Mode {
@@ -71,6 +73,7 @@ impl Progress {
             started: Instant::now(),
             mode,
             printed: Default::default(),
+            note: String::new(),
         };
         p.plain_line();
         p
@@ -84,6 +87,28 @@ impl Progress {
         }
     }
 
+    /// A note shown beside the count (where the work waits: a Slurm queue);
+    /// empty clears it.
+    pub fn note(&mut self, note: &str) {
+        if note == self.note {
+            return;
+        }
+        self.note = note.to_string();
+        if let Mode::Bar(bar) = &self.mode {
+            bar.set_message(self.message());
+        }
+    }
+
+    fn message(&self) -> String {
+        let failed = (self.failed > 0).then(|| format!("({} failed)", self.failed));
+        let note = (!self.note.is_empty()).then(|| format!("[{}]", self.note));
+        [failed, note]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// Progress so far, as counted by someone else (a shard's log).
     pub fn set(&mut self, done: u64, failed: u64) {
         if (done, failed) == (self.done, self.failed) {
@@ -94,9 +119,7 @@ impl Progress {
         self.failed = failed;
         if let Mode::Bar(bar) = &self.mode {
             bar.set_position(self.done);
-            if failed > 0 {
-                bar.set_message(format!("({failed} failed)"));
-            }
+            bar.set_message(self.message());
         }
         self.tick();
     }
@@ -142,11 +165,14 @@ impl Progress {
                 human_seconds((self.total - self.done) as f64 / rate)
             )
         };
-        let failed = if self.failed > 0 {
+        let mut failed = if self.failed > 0 {
             format!(" ({} failed)", self.failed)
         } else {
             String::new()
         };
+        if !self.note.is_empty() {
+            failed += &format!(" [{}]", self.note);
+        }
         let unit = if self.unit.is_empty() {
             String::new()
         } else {

@@ -30,9 +30,11 @@ impl ArrayJob<'_> {
         self.dir.join(format!("{}-{i}.status", self.prefix))
     }
 
-    /// Submits the array, waits for it (calling `poll` twice a second), and
-    /// returns each task's exit status (`None`: the task never ran to its end).
-    pub fn run(&self, mut poll: impl FnMut()) -> anyhow::Result<Vec<Option<i32>>> {
+    /// Submits the array, waits for it (calling `poll` twice a second with
+    /// what the queue says of it, e.g. `slurm job 12: 2 running, 2 pending
+    /// (Resources)`), and returns each task's exit status (`None`: the task
+    /// never ran to its end).
+    pub fn run(&self, mut poll: impl FnMut(&str)) -> anyhow::Result<Vec<Option<i32>>> {
         if crate::cli::tools::missing("sbatch") {
             bail!(
                 "`sbatch` is not installed: --engine slurm needs a Slurm cluster \
@@ -67,14 +69,50 @@ impl ArrayJob<'_> {
             .stderr(Stdio::piped())
             .spawn()
             .context("starting sbatch")?;
+        // sbatch prints the job id when the job is queued, long before it
+        // ends: read it as it comes, to ask the queue about the job.
+        let stdout = sbatch.stdout.take().context("sbatch's output")?;
+        let (id_tx, id_rx) = std::sync::mpsc::channel::<String>();
+        let reader = std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut all = String::new();
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if all.is_empty() {
+                    let _ = id_tx.send(line.split(';').next().unwrap_or("").trim().to_string());
+                }
+                all += &line;
+                all.push('\n');
+            }
+            all
+        });
+        let mut job_id = None;
+        let mut queue = String::new();
+        let mut asked = std::time::Instant::now() - QUEUE_POLL;
         let status = loop {
             if let Some(st) = sbatch.try_wait()? {
                 break st;
             }
-            poll();
+            if job_id.is_none() {
+                job_id = id_rx.try_recv().ok().filter(|id| !id.is_empty());
+            }
+            if let Some(id) = &job_id {
+                if asked.elapsed() >= QUEUE_POLL {
+                    asked = std::time::Instant::now();
+                    queue = queue_summary(id);
+                }
+            }
+            poll(&queue);
             std::thread::sleep(Duration::from_millis(500));
         };
-        let output = sbatch.wait_with_output()?;
+        let mut stderr = String::new();
+        if let Some(mut e) = sbatch.stderr.take() {
+            use std::io::Read;
+            let _ = e.read_to_string(&mut stderr);
+        }
+        let stdout = reader.join().unwrap_or_default();
         let statuses: Vec<Option<i32>> = (0..self.tasks.len())
             .map(|i| {
                 std::fs::read_to_string(self.status_file(i))
@@ -85,13 +123,13 @@ impl ArrayJob<'_> {
         if !status.success() && statuses.iter().all(Option::is_none) {
             bail!(
                 "sbatch failed ({status}) and no task ran: {} {}",
-                String::from_utf8_lossy(&output.stdout).trim(),
-                String::from_utf8_lossy(&output.stderr).trim()
+                stdout.trim(),
+                stderr.trim()
             );
         }
         eprintln!(
             "slurm job {}: {} array task(s) ended",
-            String::from_utf8_lossy(&output.stdout).trim(),
+            stdout.trim(),
             self.tasks.len()
         );
         Ok(statuses)
@@ -118,6 +156,64 @@ impl ArrayJob<'_> {
     }
 }
 
+/// How often the queue is asked about a waiting job.
+const QUEUE_POLL: Duration = Duration::from_secs(5);
+
+/// What `squeue` says of a job's tasks: `slurm job 12: 2 running, 2 pending
+/// (Resources)`; empty once the job has left the queue or if squeue fails.
+fn queue_summary(job: &str) -> String {
+    let Ok(out) = Command::new("squeue")
+        .args(["-h", "-r", "-j", job, "-o", "%t|%r"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+    else {
+        return String::new();
+    };
+    summarise_queue(job, &String::from_utf8_lossy(&out.stdout))
+}
+
+/// `squeue -o "%t|%r"` lines (state code, reason) as one phrase.
+fn summarise_queue(job: &str, squeue: &str) -> String {
+    let mut running = 0;
+    let mut pending = 0;
+    let mut other = 0;
+    let mut reasons = std::collections::BTreeSet::new();
+    for line in squeue.lines().filter(|l| !l.trim().is_empty()) {
+        let (state, reason) = line.split_once('|').unwrap_or((line, ""));
+        match state.trim() {
+            "R" | "CG" => running += 1,
+            "PD" => {
+                pending += 1;
+                let reason = reason.trim();
+                if !reason.is_empty() && reason != "None" {
+                    reasons.insert(reason.to_string());
+                }
+            }
+            _ => other += 1,
+        }
+    }
+    if running + pending + other == 0 {
+        return String::new();
+    }
+    let mut parts = vec![];
+    if running > 0 {
+        parts.push(format!("{running} running"));
+    }
+    if pending > 0 {
+        let why = if reasons.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", reasons.into_iter().collect::<Vec<_>>().join(", "))
+        };
+        parts.push(format!("{pending} pending{why}"));
+    }
+    if other > 0 {
+        parts.push(format!("{other} other"));
+    }
+    format!("slurm job {job}: {}", parts.join(", "))
+}
+
 fn quote(w: &str) -> String {
     format!("'{}'", w.replace('\'', r"'\''"))
 }
@@ -125,6 +221,21 @@ fn quote(w: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_queue_says_what_runs_and_why_the_rest_waits() {
+        let q = "R|None\nR|None\nPD|Resources\nPD|Priority\n";
+        assert_eq!(
+            summarise_queue("12", q),
+            "slurm job 12: 2 running, 2 pending (Priority, Resources)"
+        );
+        // A drained node: nothing can start, and the user is told why.
+        assert_eq!(
+            summarise_queue("7", "PD|ReqNodeNotAvail, UnavailableNodes:vm\n"),
+            "slurm job 7: 1 pending (ReqNodeNotAvail, UnavailableNodes:vm)"
+        );
+        assert_eq!(summarise_queue("7", ""), "");
+    }
 
     #[test]
     fn the_script_maps_each_task_to_its_arguments() {

@@ -47,7 +47,8 @@ pub fn run_shards(reg: &dyn Regression, s: &Sharding, out: &Path) -> anyhow::Res
                 tasks: (0..s.shards).map(|i| shard_args(&i.to_string())).collect(),
             };
             // A failing shard still writes its result; collect judges it.
-            job.run(|| {
+            job.run(|queue| {
+                progress.note(queue);
                 let (done, failed) = count_cases(&logs);
                 progress.set(done, failed);
             })?;
