@@ -90,7 +90,7 @@ impl ArrayJob<'_> {
         });
         let mut job_id = None;
         let mut queue = String::new();
-        let mut asked = std::time::Instant::now() - QUEUE_POLL;
+        let mut asked: Option<std::time::Instant> = None;
         let status = loop {
             if let Some(st) = sbatch.try_wait()? {
                 break st;
@@ -99,8 +99,8 @@ impl ArrayJob<'_> {
                 job_id = id_rx.try_recv().ok().filter(|id| !id.is_empty());
             }
             if let Some(id) = &job_id {
-                if asked.elapsed() >= QUEUE_POLL {
-                    asked = std::time::Instant::now();
+                if asked.is_none_or(|t| t.elapsed() >= QUEUE_POLL) {
+                    asked = Some(std::time::Instant::now());
                     queue = queue_summary(id);
                 }
             }
