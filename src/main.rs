@@ -1,17 +1,12 @@
-//! `kaizen`: emit, lint, simulate and benchmark the test chip's blocks.
+//! `kaizen`: emit, lint, simulate, benchmark and build blocks. Inside a
+//! user's project (a `kaizen.toml` here or above) it runs that project's
+//! binary, which knows the project's blocks.
 
-mod cli;
-
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
-    match cli::run(args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("kaizen: error: {e:#}");
-            ExitCode::FAILURE
-        }
+    if let Some(code) = kaizen::delegate_to_project() {
+        return code;
     }
+    kaizen::main(kaizen::Catalog::kaizen())
 }

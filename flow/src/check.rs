@@ -8,8 +8,11 @@ use std::collections::BTreeSet;
 /// A top-level port, as the manifest lists it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PortInfo {
+    /// The port's name.
     pub name: String,
+    /// An input (else an output).
     pub input: bool,
+    /// Bits.
     pub width: usize,
 }
 

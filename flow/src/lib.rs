@@ -16,13 +16,32 @@ pub mod sram;
 
 use std::path::{Path, PathBuf};
 
-/// The project root (where `constraints/` and `scripts/` are).
-pub fn project_root() -> PathBuf {
+/// Kaizen's own files: the tool scripts (`scripts/`), the PDK configuration
+/// (`constraints/pdk.toml`) and the Python environment set-up makes.
+/// `KAIZEN_ROOT` when set (tests point it at a scratch copy), else this
+/// checkout.
+pub fn kaizen_root() -> PathBuf {
     let root = match std::env::var_os("KAIZEN_ROOT") {
         Some(d) => PathBuf::from(d),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
     };
     root.canonicalize().unwrap_or(root)
+}
+
+static PROJECT_ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// The project whose blocks are being built: where `build/` and the QoR
+/// baselines are. A user's project when [`set_project_root`] named one,
+/// else Kaizen's own ([`kaizen_root`]).
+pub fn project_root() -> PathBuf {
+    PROJECT_ROOT.get().cloned().unwrap_or_else(kaizen_root)
+}
+
+/// Makes `root` the project root for the rest of the process (a user's
+/// crate, from its `kaizen::main`). The first call wins.
+pub fn set_project_root(root: &Path) {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let _ = PROJECT_ROOT.set(root);
 }
 
 /// Writes `text` to `path` through a temporary file beside it, so an error

@@ -1,6 +1,8 @@
 //! Tool reports parsed (nom) into numbers: Yosys `stat -liberty` and the
 //! OpenSTA commands in `scripts/sta.tcl`.
 
+#![deny(missing_docs)]
+
 use nom::bytes::complete::{tag, take_till1, take_while1};
 use nom::character::complete::{char, digit1, space0, space1};
 use nom::combinator::{map_res, opt, recognize};
@@ -10,13 +12,18 @@ use nom::IResult;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// Yosys's cell statistics of a netlist.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CellReport {
+    /// Instances per cell type.
     pub cells: BTreeMap<String, u64>,
+    /// Cells in all.
     pub total_cells: u64,
+    /// Standard-cell area, um2.
     pub area_um2: f64,
 }
 
+/// OpenSTA's setup timing of a design.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TimingReport {
     /// Worst setup slack per path group (= clock), ps.

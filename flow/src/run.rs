@@ -2,6 +2,8 @@
 //! (place and route is `crate::pnr`). Each step writes under
 //! `build/flow/<block>/<vt>/` and fails with a message naming the tool.
 
+#![deny(missing_docs)]
+
 use crate::check::PortInfo;
 use crate::fanout;
 use crate::pdk::Pdk;
@@ -14,13 +16,22 @@ use std::process::Command;
 
 /// What the flow needs of an emitted block.
 pub struct Design {
+    /// The block's name (its constraints' file stem).
     pub block: String,
+    /// The top module.
     pub top: String,
+    /// The emitted Verilog.
     pub verilog: String,
+    /// Top-level ports (for the constraints check).
     pub ports: Vec<PortInfo>,
     /// SRAM macros the block instantiates (their models are in `verilog`).
     pub macros: Vec<SramMacro>,
+    /// SRAMs as macros or flops.
     pub memories: Memories,
+    /// The directory with the block's `<block>.sdc` and
+    /// `<block>.floorplan.json` (Kaizen's `constraints/` for its own blocks,
+    /// the user's project's for theirs).
+    pub constraints: PathBuf,
 }
 
 /// How a block's SRAMs are built.
@@ -34,6 +45,15 @@ pub enum Memories {
 }
 
 impl Design {
+    /// `<constraints>/<block>.sdc`
+    pub fn sdc_path(&self) -> PathBuf {
+        sdc_path(&self.constraints, &self.block)
+    }
+    /// `<constraints>/<block>.floorplan.json`
+    pub fn floorplan_path(&self) -> PathBuf {
+        self.constraints
+            .join(format!("{}.floorplan.json", self.block))
+    }
     /// The macros as the flow sees them: none when built with flops.
     fn black_boxes(&self) -> &[SramMacro] {
         match self.memories {
@@ -43,13 +63,14 @@ impl Design {
     }
 }
 
-pub fn sdc_path(root: &Path, block: &str) -> PathBuf {
-    root.join("constraints").join(format!("{block}.sdc"))
+/// `<constraints>/<block>.sdc`
+pub fn sdc_path(constraints: &Path, block: &str) -> PathBuf {
+    constraints.join(format!("{block}.sdc"))
 }
 
-/// Reads and parses the block's SDC file.
-pub fn load_sdc(root: &Path, block: &str) -> Result<(PathBuf, Sdc), String> {
-    let path = sdc_path(root, block);
+/// Reads and parses the block's SDC file in the `constraints` directory.
+pub fn load_sdc(constraints: &Path, block: &str) -> Result<(PathBuf, Sdc), String> {
+    let path = sdc_path(constraints, block);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let sdc = sdc::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())?;
@@ -88,6 +109,7 @@ fn tool(name: &str, args: &[&str], env: &[(&str, String)], log: &Path) -> Result
     Ok(text)
 }
 
+/// The first line of `name flag`'s output (empty when it does not run).
 pub fn tool_version(name: &str, flag: &str) -> String {
     Command::new(name)
         .arg(flag)
@@ -96,7 +118,9 @@ pub fn tool_version(name: &str, flag: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A synthesised block.
 pub struct Synthesis {
+    /// The netlist the later steps read (fan-out repaired).
     pub netlist: PathBuf,
     /// SHA-256 of `netlist`: what a later step's results were made from.
     pub netlist_sha256: String,
@@ -104,6 +128,7 @@ pub struct Synthesis {
     pub cells: CellReport,
     /// Macro instances by macro, with each one's area.
     pub macros: Vec<(SramMacro, u64, f64)>,
+    /// Liberty abstracts of the macros, for STA.
     pub macro_liberties: Vec<PathBuf>,
 }
 
@@ -138,7 +163,7 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
     let join = |v: Vec<String>| v.join(" ");
     // ABC maps for delay (and buffers high fan-out nets) against the
     // block's fastest clock; without a clock it maps for area.
-    let clock_ps = load_sdc(root, &design.block)
+    let clock_ps = load_sdc(&design.constraints, &design.block)
         .ok()
         .and_then(|(_, sdc)| fastest_period(&sdc))
         .map(|p| format!("{p}"))
@@ -168,7 +193,10 @@ pub fn synth(root: &Path, design: &Design, pdk: &Pdk) -> Result<Synthesis, Strin
             ),
         ),
     ];
-    let script = root.join("scripts/yosys_synth.tcl").display().to_string();
+    let script = crate::kaizen_root()
+        .join("scripts/yosys_synth.tcl")
+        .display()
+        .to_string();
     // Synthesis of a large block takes minutes: reuse the last netlist when
     // the design, the script and every setting are unchanged.
     let script_text =
@@ -294,10 +322,7 @@ pub fn sta(
         ),
         ("KAIZEN_NETLIST", netlist.display().to_string()),
         ("KAIZEN_TOP", design.top.clone()),
-        (
-            "KAIZEN_SDC",
-            sdc_path(root, &design.block).display().to_string(),
-        ),
+        ("KAIZEN_SDC", design.sdc_path().display().to_string()),
         (
             "KAIZEN_MACRO_LIBERTY",
             synthesis
@@ -308,7 +333,10 @@ pub fn sta(
                 .join(" "),
         ),
     ];
-    let script = root.join("scripts/sta.tcl").display().to_string();
+    let script = crate::kaizen_root()
+        .join("scripts/sta.tcl")
+        .display()
+        .to_string();
     let log = dir.join("sta.txt");
     let text = tool("sta", &["-no_splash", "-exit", &script], &env, &log)?;
     parse_sta(&text).map_err(|e| format!("{}: {e}", log.display()))

@@ -8,6 +8,8 @@
 //! A comment `#!waive <port> <reason>` waives a port from the
 //! "every port is constrained" check.
 
+#![deny(missing_docs)]
+
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_till, take_while, take_while1};
 use nom::character::complete::char;
@@ -18,22 +20,32 @@ use nom::sequence::{preceded, terminated};
 use nom::IResult;
 use std::fmt;
 
+/// A parsed SDC file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sdc {
+    /// Commands, in file order.
     pub commands: Vec<Command>,
+    /// `#!waive <port> <reason>` comments: ports left unconstrained on purpose.
     pub waivers: Vec<Waiver>,
 }
 
+/// A port left unconstrained on purpose, with its reason.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Waiver {
+    /// The port.
     pub port: String,
+    /// Why.
     pub reason: String,
+    /// 1-based line of the waiver.
     pub line: usize,
 }
 
+/// One SDC command.
 #[derive(Clone, Debug)]
 pub struct Command {
+    /// The command (`create_clock`).
     pub name: String,
+    /// Its arguments, as written.
     pub args: Vec<Arg>,
     /// 1-based line of the command name.
     pub line: usize,
@@ -46,6 +58,7 @@ impl PartialEq for Command {
     }
 }
 
+/// An argument of a command.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Arg {
     /// `-period`
@@ -58,25 +71,38 @@ pub enum Arg {
     Query(Query),
 }
 
+/// An object query (`[get_ports {a b}]`, `[all_outputs]`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Query {
+    /// Which query.
     pub kind: QueryKind,
+    /// Its patterns (empty for `all_*`).
     pub patterns: Vec<String>,
 }
 
+/// SDC object queries Kaizen understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueryKind {
+    /// `get_ports`
     GetPorts,
+    /// `get_clocks`
     GetClocks,
+    /// `get_pins`
     GetPins,
+    /// `get_cells`
     GetCells,
+    /// `all_inputs`
     AllInputs,
+    /// `all_outputs`
     AllOutputs,
+    /// `all_clocks`
     AllClocks,
+    /// `all_registers`
     AllRegisters,
 }
 
 impl QueryKind {
+    /// Every query.
     pub const ALL: [QueryKind; 8] = [
         QueryKind::GetPorts,
         QueryKind::GetClocks,
@@ -87,6 +113,7 @@ impl QueryKind {
         QueryKind::AllClocks,
         QueryKind::AllRegisters,
     ];
+    /// The query as SDC spells it.
     pub fn name(self) -> &'static str {
         match self {
             QueryKind::GetPorts => "get_ports",
@@ -111,9 +138,13 @@ impl QueryKind {
 /// A located problem in an SDC file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SdcError {
+    /// The file.
     pub file: String,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column.
     pub column: usize,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -267,6 +298,7 @@ const SCHEMAS: &[Schema] = &[
     },
 ];
 
+/// Commands the parser and the constraints check know.
 pub fn known_commands() -> impl Iterator<Item = &'static str> {
     SCHEMAS.iter().map(|s| s.name)
 }
@@ -628,6 +660,7 @@ impl Command {
             .collect()
     }
 
+    /// Does the command carry `flag` (`-period`)?
     pub fn has_flag(&self, flag: &str) -> bool {
         self.args
             .iter()

@@ -2,11 +2,15 @@
 //! drive it exactly like a Verilator model. Values travel as little-endian
 //! `u64` words.
 
+#![deny(missing_docs)]
+
 use rust_hdl::prelude::*;
 
 /// A value that fits in top-level port words.
 pub trait PortValue: Synth {
+    /// Writes the value into `out`, 64 bits per word, least significant first.
     fn to_words(self, out: &mut [u64]);
+    /// Reads a value from `words`, 64 bits per word, least significant first.
     fn from_words(words: &[u64]) -> Self;
 }
 
@@ -57,13 +61,15 @@ impl<const N: usize> PortValue for Bits<N> {
     }
 }
 
-/// Implemented by [`port_access!`] for each top block.
+/// Implemented by [`port_access!`](crate::port_access) for each top block.
 pub trait PortAccess: Block {
     /// Input port names, in the order `poke` numbers them.
     fn input_names() -> &'static [&'static str];
     /// Output port names, in the order `peek` numbers them.
     fn output_names() -> &'static [&'static str];
+    /// Sets input number `input` from `words`.
     fn poke(&mut self, input: usize, words: &[u64]);
+    /// Reads output number `output` into `words`.
     fn peek(&self, output: usize, words: &mut [u64]);
 }
 

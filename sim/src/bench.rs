@@ -10,15 +10,21 @@
 //! picoseconds, and [`Bench::next_edge`] advances time to the next edge of
 //! any of them.
 
+#![deny(missing_docs)]
+
 use crate::SimError;
 use kaizen_hdl::emit::{Direction, Port};
 use std::path::Path;
 
 /// What a bench needs of a simulator. Ports are numbered as in the manifest.
 pub trait Simulator {
+    /// Which simulator (for messages).
     fn name(&self) -> &'static str;
+    /// The model's ports, numbered as in the manifest.
     fn ports(&self) -> &[Port];
+    /// Sets input number `port` from 64-bit words, least significant first.
     fn set(&mut self, port: usize, words: &[u64]);
+    /// Reads port number `port` into 64-bit words.
     fn get(&mut self, port: usize, words: &mut [u64]);
     /// Settle combinational logic after inputs changed.
     fn eval(&mut self) -> Result<(), SimError>;
@@ -26,6 +32,7 @@ pub trait Simulator {
     fn trace_to(&mut self, path: &Path) -> Result<(), SimError>;
     /// Record the current values at `time` (no-op unless tracing).
     fn dump(&mut self, time: u64);
+    /// Writes out what the trace has buffered.
     fn flush(&mut self) {}
     /// From now on `dump` times are picoseconds of a multi-clock bench, not
     /// half clock cycles (only [`Differential`]'s messages care).
@@ -48,13 +55,16 @@ pub struct PortId(usize);
 /// A clock an edge-scheduled bench drives, in picoseconds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ClockSpec {
+    /// The clock input.
     pub port: String,
+    /// Period, ps (high for the first half).
     pub period_ps: u64,
     /// Time of the first rising edge (0 ..= period).
     pub phase_ps: u64,
 }
 
 impl ClockSpec {
+    /// Clock `port` with `period_ps` and its first rising edge at `phase_ps`.
     pub fn new(port: &str, period_ps: u64, phase_ps: u64) -> Self {
         Self {
             port: port.into(),
@@ -77,11 +87,14 @@ struct ClockState {
 /// bench's [`ClockSpec`] list.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Edges {
+    /// Bit `i`: clock `i` rose.
     pub rose: u64,
+    /// Bit `i`: clock `i` fell.
     pub fell: u64,
 }
 
 impl Edges {
+    /// Did clock number `clock` (its index in the [`ClockSpec`] list) rise?
     pub fn rose(self, clock: usize) -> bool {
         self.rose >> clock & 1 == 1
     }
@@ -167,6 +180,7 @@ impl<S: Simulator> Bench<S> {
         Ok(bench)
     }
 
+    /// Looks a port up once, for the `_id` accessors in hot loops.
     pub fn port(&self, name: &str) -> Result<PortId, SimError> {
         self.sim
             .ports()
@@ -176,25 +190,30 @@ impl<S: Simulator> Bench<S> {
             .ok_or_else(|| SimError::NoSuchPort(name.into()))
     }
 
+    /// A port's width in bits.
     pub fn width(&self, port: PortId) -> usize {
         self.sim.ports()[port.0].width
     }
 
+    /// Sets an input of up to 64 bits.
     pub fn set_id(&mut self, port: PortId, value: u64) {
         self.scratch.fill(0);
         self.scratch[0] = value;
         self.sim.set(port.0, &self.scratch);
     }
 
+    /// Reads a port of up to 64 bits.
     pub fn get_id(&mut self, port: PortId) -> u64 {
         self.sim.get(port.0, &mut self.scratch);
         self.scratch[0]
     }
 
+    /// Sets a wide input from 64-bit words, least significant first.
     pub fn set_wide(&mut self, port: PortId, words: &[u64]) {
         self.sim.set(port.0, words);
     }
 
+    /// Reads a wide port as 64-bit words, least significant first.
     pub fn get_wide(&mut self, port: PortId) -> Vec<u64> {
         let mut w = vec![0; self.width(port).div_ceil(64)];
         self.sim.get(port.0, &mut w);
@@ -208,11 +227,13 @@ impl<S: Simulator> Bench<S> {
         Ok(())
     }
 
+    /// Reads a port of up to 64 bits by name.
     pub fn get(&mut self, name: &str) -> Result<u64, SimError> {
         let id = self.port(name)?;
         Ok(self.get_id(id))
     }
 
+    /// Settles the design after inputs changed.
     pub fn eval(&mut self) -> Result<(), SimError> {
         self.sim.eval()
     }
@@ -300,10 +321,12 @@ impl<S: Simulator> Bench<S> {
         self.eval()
     }
 
+    /// Clock cycles (`tick`) or scheduler steps (`next_edge`) so far.
     pub fn cycle(&self) -> u64 {
         self.cycle
     }
 
+    /// Starts writing a VCD trace to `path` (Verilator models only).
     pub fn trace_to(&mut self, path: &Path) -> Result<(), SimError> {
         self.sim.trace_to(path)
     }
@@ -316,6 +339,7 @@ impl<S: Simulator> Bench<S> {
         self.sim.flush();
     }
 
+    /// The simulator underneath.
     pub fn simulator(&mut self) -> &mut S {
         &mut self.sim
     }
@@ -337,6 +361,7 @@ pub struct Differential<A: Simulator, B: Simulator> {
 }
 
 impl<A: Simulator, B: Simulator> Differential<A, B> {
+    /// Runs `a` and `b` in lock-step; they must have the same ports.
     pub fn new(a: A, b: B) -> Result<Self, SimError> {
         if a.ports() != b.ports() {
             return Err(SimError::Mismatch(

@@ -15,6 +15,7 @@ pub mod verilator;
 
 use std::fmt;
 
+/// Why a simulation could not go on.
 #[derive(Clone, Debug)]
 pub enum SimError {
     /// A tool the simulation needs is not installed.
@@ -24,7 +25,9 @@ pub enum SimError {
     },
     /// Verilating, compiling or loading a model failed.
     Build(String),
+    /// The design has no port of that name.
     NoSuchPort(String),
+    /// A trace could not be written (or the simulator writes none).
     Trace(String),
     /// Two simulators disagreed, or a simulator could not settle.
     Mismatch(String),

@@ -2,6 +2,8 @@
 //! written to the block's signals and the circuit is settled with
 //! rust-hdl's `simulate`, exactly as its event-driven `Simulation` does.
 
+#![deny(missing_docs)]
+
 use crate::bench::Simulator;
 use crate::SimError;
 use kaizen_hdl::emit::{ports_of, Direction, Port};
@@ -12,6 +14,7 @@ use std::path::Path;
 /// Upper bound on delta cycles before declaring a combinational loop.
 const MAX_DELTAS: usize = 1000;
 
+/// A rust-hdl block on rust-hdl's own simulator, behind the [`Simulator`] trait.
 pub struct RustHdlSim<B: PortAccess> {
     block: B,
     ports: Vec<Port>,
@@ -20,6 +23,7 @@ pub struct RustHdlSim<B: PortAccess> {
 }
 
 impl<B: PortAccess> RustHdlSim<B> {
+    /// Connects `block` and settles it.
     pub fn new(mut block: B) -> Result<Self, SimError> {
         block.connect_all();
         let ports = ports_of(&block);
@@ -42,6 +46,7 @@ impl<B: PortAccess> RustHdlSim<B> {
         })
     }
 
+    /// The block, for reading internal state in a test.
     pub fn block(&self) -> &B {
         &self.block
     }

@@ -5,8 +5,7 @@ use super::tools::require;
 use super::Blocks;
 use anyhow::{bail, Context};
 use kaizen_flow::cdc::{check_file, port_domains, CdcReport};
-use kaizen_flow::{project_root, run::load_sdc, run::sdc_path};
-use kaizen_hdl::catalog;
+use kaizen_flow::{run::load_sdc, run::sdc_path};
 use kaizen_hdl::emit::Direction;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,11 +13,13 @@ use std::path::Path;
 /// The clock domain of each input port, from the block's SDC when it has
 /// one.
 pub fn input_domains(block: &str, inputs: &[String]) -> anyhow::Result<BTreeMap<String, String>> {
-    let root = project_root();
-    if !sdc_path(&root, block).exists() {
+    let Ok(entry) = crate::catalog::active().find(block) else {
+        return Ok(BTreeMap::new());
+    };
+    if !sdc_path(&entry.constraints, block).exists() {
         return Ok(BTreeMap::new());
     }
-    let (_, sdc) = load_sdc(&root, block).map_err(anyhow::Error::msg)?;
+    let (_, sdc) = load_sdc(&entry.constraints, block).map_err(anyhow::Error::msg)?;
     Ok(port_domains(&sdc, inputs))
 }
 
@@ -41,7 +42,10 @@ pub fn run(blocks: &Blocks) -> anyhow::Result<()> {
     let mut failed = 0;
     let names = blocks.names()?;
     for name in &names {
-        let e = (catalog::find(name).map_err(anyhow::Error::msg)?.emit)()
+        let e = crate::catalog::active()
+            .find(name)
+            .map_err(anyhow::Error::msg)?
+            .emit()
             .map_err(anyhow::Error::msg)?;
         let file = dir.path().join(e.file_name());
         std::fs::write(&file, &e.verilog)

@@ -3,7 +3,6 @@
 use super::files::{create_dir, write_atomically};
 use anyhow::Context;
 use clap::Args;
-use kaizen_hdl::catalog;
 use kaizen_hdl::emit::Emitted;
 use std::path::{Path, PathBuf};
 
@@ -22,8 +21,10 @@ pub fn run(args: EmitArgs) -> anyhow::Result<()> {
     // Generate everything before writing anything.
     let mut emitted = vec![];
     for name in &args.blocks.names()? {
-        let entry = catalog::find(name).map_err(anyhow::Error::msg)?;
-        emitted.push((entry.emit)().map_err(anyhow::Error::msg)?);
+        let entry = crate::catalog::active()
+            .find(name)
+            .map_err(anyhow::Error::msg)?;
+        emitted.push(entry.emit().map_err(anyhow::Error::msg)?);
     }
     write_emitted(&args.out, &emitted)?;
     for e in &emitted {

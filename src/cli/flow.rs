@@ -10,8 +10,7 @@ use kaizen_flow::pdk::{locate, Pdk};
 use kaizen_flow::qor::{gate, qor, Baseline, BaselineEntry, MacroQor, Qor};
 use kaizen_flow::run::{self, Design, Memories};
 use kaizen_flow::sram::SramMacro;
-use kaizen_flow::{project_root, run::load_sdc};
-use kaizen_hdl::catalog;
+use kaizen_flow::{kaizen_root, project_root, run::load_sdc};
 use kaizen_hdl::emit::Direction;
 use kaizen_hdl::primitives::SramShape;
 use std::path::Path;
@@ -106,7 +105,13 @@ impl From<MemoriesArg> for Memories {
 const BASELINE: &str = "constraints/qor-baseline.json";
 
 pub(super) fn emitted(block: &str) -> anyhow::Result<kaizen_hdl::emit::Emitted> {
-    (catalog::find(block).map_err(anyhow::Error::msg)?.emit)().map_err(anyhow::Error::msg)
+    entry(block)?.emit().map_err(anyhow::Error::msg)
+}
+
+pub(super) fn entry(block: &str) -> anyhow::Result<&'static crate::catalog::Entry> {
+    crate::catalog::active()
+        .find(block)
+        .map_err(anyhow::Error::msg)
 }
 
 /// The emitted block, as the flow needs it.
@@ -115,7 +120,12 @@ pub(super) fn design(block: &str, memories: Memories) -> anyhow::Result<Design> 
 }
 
 pub(super) fn design_of(e: kaizen_hdl::emit::Emitted, memories: Memories) -> Design {
+    let constraints = entry(&e.block).map_or_else(
+        |_| project_root().join("constraints"),
+        |entry| entry.constraints.clone(),
+    );
     Design {
+        constraints,
         block: e.block.clone(),
         top: e.top_module.clone(),
         ports: e
@@ -142,11 +152,10 @@ pub fn sram_macro(m: SramShape) -> SramMacro {
 }
 
 pub fn check(blocks: &Blocks) -> anyhow::Result<()> {
-    let root = project_root();
     let mut failed = 0;
     for name in blocks.names()? {
         let d = design(&name, Memories::Macros)?;
-        let (path, sdc) = load_sdc(&root, &name).map_err(anyhow::Error::msg)?;
+        let (path, sdc) = load_sdc(&d.constraints, &name).map_err(anyhow::Error::msg)?;
         let problems = check_constraints(&path.display().to_string(), &sdc, &d.ports);
         if problems.is_empty() {
             println!(
@@ -176,7 +185,7 @@ pub(super) fn synth_sta(
     with_sta: bool,
 ) -> anyhow::Result<(Qor, run::Synthesis)> {
     let (block, memories) = (d.block.as_str(), d.memories);
-    let (_, sdc) = load_sdc(root, block).map_err(anyhow::Error::msg)?;
+    let (_, sdc) = load_sdc(&d.constraints, block).map_err(anyhow::Error::msg)?;
     let syn = run::synth(root, d, pdk).map_err(anyhow::Error::msg)?;
     let timing = if with_sta {
         Some(run::sta(root, d, pdk, &syn).map_err(anyhow::Error::msg)?)
@@ -406,7 +415,7 @@ fn each_block_on_slurm(
 
 /// Synthesis (and STA) of the chosen blocks, as a table.
 fn table(root: &Path, a: &StepArgs, with_sta: bool) -> anyhow::Result<()> {
-    let pdk = locate_pdk(root, a.vt.as_deref())?;
+    let pdk = locate_pdk(a.vt.as_deref())?;
     let rows = match a.engine {
         Engine::Local => each_block(&a.blocks.names()?, |b| {
             synth_sta(root, &pdk, &design(b, a.memories.into())?, with_sta).map(|r| r.0)
@@ -419,8 +428,9 @@ fn table(root: &Path, a: &StepArgs, with_sta: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn locate_pdk(root: &Path, vt: Option<&str>) -> anyhow::Result<Pdk> {
-    locate(root, vt).map_err(anyhow::Error::msg)
+/// The kit, as Kaizen's `constraints/pdk.toml` configures it.
+fn locate_pdk(vt: Option<&str>) -> anyhow::Result<Pdk> {
+    locate(&kaizen_root(), vt).map_err(anyhow::Error::msg)
 }
 
 pub fn run(args: FlowArgs) -> anyhow::Result<()> {
@@ -429,7 +439,7 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
         Step::Synth(a) => table(&root, &a, false)?,
         Step::Sta(a) => table(&root, &a, true)?,
         Step::Pnr(a) => {
-            let pdk = locate_pdk(&root, a.vt.as_deref())?;
+            let pdk = locate_pdk(a.vt.as_deref())?;
             if a.engine == Engine::Slurm {
                 let rows = each_block_on_slurm(&root, &pdk, &a, "pnr")?;
                 super::pnr::print_table(&rows, &pdk);
@@ -441,15 +451,15 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
             blocks,
             routed: true,
         }) => {
-            let pdk = locate_pdk(&root, None)?;
+            let pdk = locate_pdk(None)?;
             super::pnr::baseline(&root, &pdk, &blocks.names()?)?;
         }
         Step::Gate(GateArgs { routed: true }) => {
-            let pdk = locate_pdk(&root, None)?;
+            let pdk = locate_pdk(None)?;
             super::pnr::gate_routed(&root, &pdk)?;
         }
         Step::Baseline(BaselineArgs { blocks, .. }) => {
-            let pdk = locate_pdk(&root, None)?;
+            let pdk = locate_pdk(None)?;
             let rows = each_block(&blocks.names()?, |b| {
                 synth_sta(&root, &pdk, &design(b, Memories::Macros)?, true).map(|r| r.0)
             })?;
@@ -491,14 +501,14 @@ pub fn run(args: FlowArgs) -> anyhow::Result<()> {
             println!("baseline written to {BASELINE}");
         }
         Step::Gate(_) => {
-            let pdk = locate_pdk(&root, None)?;
+            let pdk = locate_pdk(None)?;
             let text = std::fs::read_to_string(root.join(BASELINE))
                 .with_context(|| format!("cannot read {BASELINE}"))?;
             let baseline: Baseline = serde_json::from_str(&text)
                 .with_context(|| format!("{BASELINE}: not a QoR baseline"))?;
             let names: Vec<String> = baseline.blocks.keys().cloned().collect();
             for b in &names {
-                catalog::find(b).map_err(|e| anyhow!("{BASELINE}: {e}"))?;
+                entry(b).map_err(|e| anyhow!("{BASELINE}: {e}"))?;
             }
             let rows = each_block(&names, |b| {
                 synth_sta(&root, &pdk, &design(b, Memories::Macros)?, true).map(|r| r.0)

@@ -59,19 +59,45 @@ pub fn manifest_blocks(dir: &Path) -> anyhow::Result<Vec<ManifestBlock>> {
         .collect()
 }
 
-/// Every `lint_off` must follow a comment line giving its reason.
-fn check_waivers_have_reasons() -> anyhow::Result<()> {
+/// A user's project's own Verilator waivers, beside Kaizen's.
+pub const PROJECT_WAIVERS: &str = "lint/verilator.vlt";
+
+/// Every `lint_off` of a Verilator configuration must follow a comment
+/// line giving its reason.
+fn check_verilator_reasons(file: &str, text: &str) -> anyhow::Result<()> {
     let mut previous = "";
-    for (n, line) in VERILATOR_WAIVERS.lines().enumerate() {
+    for (n, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.starts_with("lint_off") && !previous.starts_with("//") {
             bail!(
-                "hdl/lint/verilator.vlt:{}: waiver without a reason on the line above",
+                "{file}:{}: waiver without a reason on the line above",
                 n + 1
             );
         }
         previous = line;
     }
+    Ok(())
+}
+
+/// Kaizen's Verilator configuration, followed by the project's
+/// `lint/verilator.vlt` when a user's project has one.
+fn verilator_config() -> anyhow::Result<String> {
+    let mut text = VERILATOR_WAIVERS.to_string();
+    let project = kaizen_flow::project_root();
+    let file = project.join(PROJECT_WAIVERS);
+    if project != kaizen_flow::kaizen_root() && file.is_file() {
+        let own = std::fs::read_to_string(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        check_verilator_reasons(&file.display().to_string(), &own)?;
+        text += "\n";
+        text += &own.replace("`verilator_config", "");
+    }
+    Ok(text)
+}
+
+/// Every waiver, Kaizen's and the project's, carries its reason.
+fn check_waivers_have_reasons() -> anyhow::Result<()> {
+    check_verilator_reasons("hdl/lint/verilator.vlt", VERILATOR_WAIVERS)?;
     for (n, line) in YOSYS_WAIVERS.lines().enumerate() {
         let line = line.trim();
         if !line.is_empty()
@@ -178,7 +204,7 @@ pub fn run(dir: &Path) -> anyhow::Result<()> {
         .suffix(".vlt")
         .tempfile()
         .context("temporary waiver file")?;
-    vlt.write_all(VERILATOR_WAIVERS.as_bytes())
+    vlt.write_all(verilator_config()?.as_bytes())
         .context("temporary waiver file")?;
     // Blocks are independent: lint them on every core (`KAIZEN_JOBS`).
     let progress = Ticking::new(Progress::new("lint", "blocks", blocks.len() as u64));

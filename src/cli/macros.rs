@@ -5,7 +5,6 @@ use super::files::{create_dir, write_atomically};
 use anyhow::anyhow;
 use clap::Args;
 use kaizen_flow::pdk::locate;
-use kaizen_flow::project_root;
 use kaizen_flow::sram::{model, write_abstracts};
 use kaizen_hdl::primitives::SramShape;
 use std::path::PathBuf;
@@ -26,7 +25,7 @@ pub fn run(args: MacroArgs) -> anyhow::Result<()> {
         .iter()
         .map(|s| SramShape::parse(s).map_err(anyhow::Error::msg))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let pdk = locate(&project_root(), None).map_err(anyhow::Error::msg)?;
+    let pdk = locate(&kaizen_flow::kaizen_root(), None).map_err(anyhow::Error::msg)?;
     create_dir(&args.out)?;
     let t = model::timing();
     println!("{} ({})", pdk.config.name, pdk.config.caveat);

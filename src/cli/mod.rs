@@ -19,9 +19,9 @@ mod slurm;
 mod testchip;
 mod tools;
 
+use crate::catalog::{active, Origin};
 use anyhow::bail;
 use clap::{Args, Parser, Subcommand};
-use kaizen_hdl::catalog;
 use std::path::PathBuf;
 
 pub const DEFAULT_VERILOG_DIR: &str = "build/verilog";
@@ -50,8 +50,11 @@ enum Command {
         #[arg(long, default_value = DEFAULT_VERILOG_DIR)]
         dir: PathBuf,
     },
-    /// List the blocks that can be emitted.
+    /// List the blocks that can be emitted (a project's, then Kaizen's).
     Blocks,
+    /// Write a new block crate: a block, its model, a property test, its
+    /// SDC and floorplan, and a README; `kaizen` run inside it knows its block.
+    New(crate::scaffold::NewArgs),
     /// Measure simulator speed.
     Bench(bench::BenchArgs),
     /// Simulate a block on generated traffic.
@@ -81,11 +84,30 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Emit(args) => emit::run(args),
         Command::Lint { dir } => lint::run(&dir),
         Command::Blocks => {
-            for e in kaizen_hdl::catalog::CATALOG {
-                println!("{:<12} {}", e.name, e.summary);
+            let catalog = active();
+            let project: Vec<_> = catalog
+                .entries()
+                .iter()
+                .filter(|e| e.origin == Origin::Project)
+                .collect();
+            if !project.is_empty() {
+                println!("project ({}):", catalog.root().display());
+                for e in &project {
+                    println!("  {:<18} {}", e.name, e.summary);
+                }
+                println!("kaizen:");
+            }
+            let indent = if project.is_empty() { "" } else { "  " };
+            for e in catalog
+                .entries()
+                .iter()
+                .filter(|e| e.origin == Origin::Kaizen)
+            {
+                println!("{indent}{:<18} {}", e.name, e.summary);
             }
             Ok(())
         }
+        Command::New(args) => crate::scaffold::run(&args),
         Command::Bench(args) => {
             progress::show_library_progress();
             bench::run(args)
@@ -122,7 +144,7 @@ pub enum Engine {
 pub struct Blocks {
     /// Blocks (see `kaizen blocks`).
     blocks: Vec<String>,
-    /// Every block.
+    /// Every block of the project (Kaizen's own in Kaizen's checkout).
     #[arg(long)]
     all: bool,
 }
@@ -131,17 +153,14 @@ impl Blocks {
     /// The selected block names, each checked against the catalog.
     pub fn names(&self) -> anyhow::Result<Vec<String>> {
         let names: Vec<String> = if self.all {
-            catalog::CATALOG
-                .iter()
-                .map(|e| e.name.to_string())
-                .collect()
+            active().default_blocks()
         } else if self.blocks.is_empty() {
             bail!("name a block, or use --all (see `kaizen blocks`)");
         } else {
             self.blocks.clone()
         };
         for n in &names {
-            catalog::find(n).map_err(anyhow::Error::msg)?;
+            active().find(n).map_err(anyhow::Error::msg)?;
         }
         Ok(names)
     }

@@ -36,7 +36,7 @@ pub fn route(
     let e = emitted(block)?;
     let d = design_of(e.clone(), memories);
     let (mut q, syn) = synth_sta(root, pdk, &d, true)?;
-    let (_, sdc) = load_sdc(root, block).map_err(anyhow::Error::msg)?;
+    let (_, sdc) = load_sdc(&d.constraints, block).map_err(anyhow::Error::msg)?;
     // Activity from a simulation where the block has one clock; OpenSTA's
     // default activity otherwise.
     let activity = match pnr::clock_ports(&sdc).as_slice() {
@@ -120,7 +120,7 @@ fn route_all(
     memories: Memories,
 ) -> anyhow::Result<Vec<Qor>> {
     // Before minutes of synthesis: is OpenROAD there at all?
-    pnr::python(root).map_err(anyhow::Error::msg)?;
+    pnr::python(&kaizen_flow::kaizen_root()).map_err(anyhow::Error::msg)?;
     let threads = (cores() / jobs(names.len())).max(1);
     each_block(names, |b| route(root, pdk, b, memories, threads))
 }
@@ -185,7 +185,7 @@ pub fn gate_routed(root: &Path, pdk: &Pdk) -> anyhow::Result<()> {
         .ok_or_else(|| anyhow!("cannot read {ROUTED_BASELINE}: no such file"))?;
     let names: Vec<String> = b.blocks.keys().cloned().collect();
     for n in &names {
-        kaizen_hdl::catalog::find(n).map_err(|e| anyhow!("{ROUTED_BASELINE}: {e}"))?;
+        super::flow::entry(n).map_err(|e| anyhow!("{ROUTED_BASELINE}: {e}"))?;
     }
     let rows = route_all(root, pdk, &names, Memories::Macros)?;
     print_table(&rows, pdk);

@@ -10,7 +10,7 @@ use kaizen_sim::rust_hdl_sim::RustHdlSim;
 use kaizen_sim::verilator::VerilatorModel;
 use kaizen_sim::SimError;
 use proptest::strategy::Strategy;
-use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
+use proptest::test_runner::Config;
 use std::path::PathBuf;
 
 pub fn emitted(block: &str) -> Emitted {
@@ -54,19 +54,9 @@ pub fn differential<B: PortAccess>(
 }
 
 /// Proptest configuration with a printed, replayable seed: set
-/// `PROPTEST_RNG_SEED` to replay a run.
+/// `PROPTEST_RNG_SEED` to replay a run (`kaizen::testing`, as users have it).
 pub fn proptest_config(test: &str, cases: u32) -> Config {
-    let seed = std::env::var("PROPTEST_RNG_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(rand::random::<u64>);
-    eprintln!("{test}: proptest seed {seed} (replay with PROPTEST_RNG_SEED={seed})");
-    Config {
-        cases,
-        rng_seed: RngSeed::Fixed(seed),
-        failure_persistence: None,
-        ..Config::default()
-    }
+    kaizen::testing::proptest_config(test, cases)
 }
 
 /// Where a failing case's trace goes.
@@ -145,22 +135,7 @@ fn traced_on_failure<T>(
     bench: impl Fn() -> Bench<VerilatorModel>,
     case: impl Fn(&mut Bench<VerilatorModel>) -> Result<T, String>,
 ) -> Result<T, String> {
-    match case(&mut bench()) {
-        Ok(v) => Ok(v),
-        Err(first) => {
-            let path = vcd_path(test);
-            let mut traced = bench();
-            traced
-                .trace_to(&path)
-                .map_err(|e| format!("{first}\n(and no trace: {e})"))?;
-            let _ = case(&mut traced);
-            traced.flush();
-            Err(format!(
-                "{first}\nVCD of the failing case: {}",
-                path.display()
-            ))
-        }
-    }
+    kaizen::testing::traced_on_failure(&vcd_path(test), bench, case)
 }
 
 pub fn sim<T>(r: Result<T, SimError>) -> Result<T, String> {
@@ -169,16 +144,14 @@ pub fn sim<T>(r: Result<T, SimError>) -> Result<T, String> {
 
 /// Runs a property over `cases` inputs drawn from `strategy`, with a
 /// printed seed; panics with the shrunk failing input and its message.
+#[track_caller]
 pub fn property<S: Strategy>(
     test: &str,
     cases: u32,
     strategy: S,
     check: impl Fn(S::Value) -> Result<(), String>,
 ) {
-    let mut runner = TestRunner::new(proptest_config(test, cases));
-    if let Err(e) = runner.run(&strategy, |v| check(v).map_err(TestCaseError::fail)) {
-        panic!("{test}: {e}");
-    }
+    kaizen::testing::property(test, cases, strategy, check)
 }
 
 /// Runs the test chip end to end with `cfg`; on failure runs it again with a

@@ -12,7 +12,7 @@ pub mod wire_rc;
 use crate::pdk::Pdk;
 use crate::qor::{clock_qor, ClockQor};
 use crate::reports::parse_sta;
-use crate::run::{load_sdc, macro_abstracts, sdc_path, work_dir, Design, Synthesis};
+use crate::run::{load_sdc, macro_abstracts, work_dir, Design, Synthesis};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -259,10 +259,7 @@ pub fn prepare(
     let macros = macro_abstracts(&work, design, pdk)?;
     let dir = work.join("pnr");
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let spec_path = root
-        .join("constraints")
-        .join(format!("{}.floorplan.json", design.block));
-    let spec = floorplan::FloorplanSpec::read(&spec_path)?;
+    let spec = floorplan::FloorplanSpec::read(&design.floorplan_path())?;
     let site = site_size(pdk)?;
     let macro_area: f64 = synthesis.macros.iter().map(|(_, n, a)| *n as f64 * a).sum();
     let fp = floorplan::floorplan(
@@ -282,7 +279,7 @@ pub fn prepare(
     let inputs = Inputs {
         top: &design.top,
         netlist: show(&synthesis.netlist),
-        sdc: show(&sdc_path(root, &design.block)),
+        sdc: show(&design.sdc_path()),
         tech_lef: show(&pdk.tech_lef()),
         cell_lef: show(&readable_cell_lef(pdk, &dir)?),
         macro_lefs: macros.iter().map(|m| show(&m.lef)).collect(),
@@ -360,10 +357,10 @@ pub fn run(
     activity: Option<&Activity>,
     threads: usize,
 ) -> Result<PostRoute, String> {
-    let python = python(root)?;
+    let python = python(&crate::kaizen_root())?;
     let dir = prepare(root, design, pdk, synthesis, activity, threads)?;
     let _ = std::fs::remove_file(dir.join("result.json"));
-    let script = root.join("scripts/openroad_pnr.py");
+    let script = crate::kaizen_root().join("scripts/openroad_pnr.py");
     let log = dir.join("openroad.log");
     let out =
         std::fs::File::create(&log).map_err(|e| format!("cannot write {}: {e}", log.display()))?;
@@ -389,11 +386,10 @@ pub fn run(
             tail.into_iter().rev().collect::<Vec<_>>().join("\n")
         ));
     }
-    read_results(root, design, &dir, activity, &synthesis.netlist_sha256)
+    read_results(design, &dir, activity, &synthesis.netlist_sha256)
 }
 
 fn read_results(
-    root: &Path,
     design: &Design,
     dir: &Path,
     activity: Option<&Activity>,
@@ -407,7 +403,7 @@ fn read_results(
         .map_err(|e| format!("{}: {e}", dir.join("result.json").display()))?;
     let timing = parse_sta(&read("sta.txt")?)
         .map_err(|e| format!("{}: {e}", dir.join("sta.txt").display()))?;
-    let (_, sdc) = load_sdc(root, &design.block)?;
+    let (_, sdc) = load_sdc(&design.constraints, &design.block)?;
     Ok(PostRoute {
         stage: "detailed route".into(),
         netlist_sha256: netlist_sha256.into(),
@@ -468,7 +464,7 @@ mod tests {
     /// A scratch root with the real constraints, and the kit where this
     /// checkout finds it.
     fn scratch() -> (tempfile::TempDir, Pdk) {
-        let real = crate::project_root();
+        let real = crate::kaizen_root();
         let d = tempfile::tempdir().unwrap();
         let c = d.path().join("constraints");
         std::fs::create_dir_all(&c).unwrap();
@@ -485,8 +481,9 @@ mod tests {
         (d, pdk)
     }
 
-    fn design(block: &str, macros: Vec<SramMacro>) -> Design {
+    fn design(root: &Path, block: &str, macros: Vec<SramMacro>) -> Design {
         Design {
+            constraints: root.join("constraints"),
             block: block.into(),
             top: format!("kaizen_{block}"),
             verilog: String::new(),
@@ -524,7 +521,7 @@ mod tests {
         };
         let dir = prepare(
             root.path(),
-            &design("arbiter", vec![]),
+            &design(root.path(), "arbiter", vec![]),
             &pdk,
             &synthesis(3.0, vec![]),
             Some(&activity),
@@ -573,7 +570,7 @@ mod tests {
         let area = crate::sram::model::physical(&m, &pdk.config.sram).area_um2();
         let dir = prepare(
             root.path(),
-            &design("sram", vec![m.clone()]),
+            &design(root.path(), "sram", vec![m.clone()]),
             &pdk,
             &synthesis(0.0, vec![(m, 1, area)]),
             None,

@@ -19,8 +19,11 @@ use std::path::{Path, PathBuf};
 /// One macro: `words` x `bits`, one write port, one registered read port.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SramMacro {
+    /// The cell name (`kaizen_sram_1r1w_<words>x<bits>`).
     pub name: String,
+    /// Words.
     pub words: usize,
+    /// Bits per word.
     pub bits: usize,
 }
 

@@ -84,7 +84,7 @@ pub struct Memctl {
     pub rsp_data: Signal<Out, Data>,
     // DFI-style PHY interface.
     pub dfi_cmd: Signal<Out, Bits<3>>,
-    /// [3:2] bank, [1:0] bank group.
+    /// `[3:2]` bank, `[1:0]` bank group.
     pub dfi_bank: Signal<Out, BankIdx>,
     pub dfi_row: Signal<Out, Row>,
     pub dfi_col: Signal<Out, Col>,

@@ -8,10 +8,14 @@
 use super::Reg;
 use rust_hdl::prelude::*;
 
+/// Round-robin arbiter over `N` requesters: the requester after the last one granted goes first.
 #[derive(LogicBlock)]
 pub struct RoundRobin<const N: usize> {
+    /// Clock.
     pub clock: Signal<In, Clock>,
+    /// Asynchronous, active-high reset.
     pub reset: Signal<In, Bit>,
+    /// Bit `i` high: requester `i` wants the grant.
     pub request: Signal<In, Bits<N>>,
     /// One-hot grant (zero when nothing is requested), same cycle.
     pub grant: Signal<Out, Bits<N>>,

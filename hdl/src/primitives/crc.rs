@@ -11,11 +11,17 @@ use rust_hdl::prelude::*;
 /// A CRC in the Rocksoft parameter model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CrcSpec {
+    /// The catalogue name (reveng's CRC catalogue).
     pub name: &'static str,
+    /// Bits of the CRC.
     pub width: usize,
+    /// Generator polynomial without its x^width term.
     pub poly: u64,
+    /// Register value at the start of a message.
     pub init: u64,
+    /// Bits taken and produced least significant first (reflected in and out).
     pub reflected: bool,
+    /// XORed into the register to give the CRC.
     pub xorout: u64,
 }
 
@@ -129,6 +135,7 @@ impl CrcSpec {
         })
     }
 
+    /// Checks the parameters (width, polynomial and values fit).
     pub fn check(&self) -> Result<(), String> {
         if !(1..=64).contains(&self.width) {
             return Err(format!(
@@ -165,12 +172,15 @@ fn reverse(v: u64, width: usize) -> u64 {
 /// CRC over a stream of `D`-bit words (`D` a multiple of 8), `W`-bit result.
 #[derive(LogicBlock)]
 pub struct Crc<const W: usize, const D: usize> {
+    /// Clock.
     pub clock: Signal<In, Clock>,
+    /// Asynchronous, active-high reset.
     pub reset: Signal<In, Bit>,
     /// Restart: the register returns to `init` on the next edge.
     pub clear: Signal<In, Bit>,
     /// `data` is part of the message this cycle.
     pub enable: Signal<In, Bit>,
+    /// The message word taken when `enable` is high.
     pub data: Signal<In, Bits<D>>,
     /// CRC of every word taken since the last `clear` (or reset).
     pub crc: Signal<Out, Bits<W>>,
@@ -185,6 +195,7 @@ pub struct Crc<const W: usize, const D: usize> {
 }
 
 impl<const W: usize, const D: usize> Crc<W, D> {
+    /// A CRC generator/checker for `spec` (its width must be `W`).
     pub fn new(spec: CrcSpec) -> Self {
         assert_eq!(spec.width, W, "Crc: width parameter");
         assert!(

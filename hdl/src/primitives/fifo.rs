@@ -13,14 +13,21 @@ use rust_hdl::prelude::*;
 /// `A + 1` in a type); [`SyncFifo::new`] checks it.
 #[derive(LogicBlock)]
 pub struct SyncFifo<T: Synth, const A: usize, const P: usize> {
+    /// Clock.
     pub clock: Signal<In, Clock>,
+    /// Asynchronous, active-high reset.
     pub reset: Signal<In, Bit>,
+    /// Take `data_in` (ignored while `full`).
     pub push: Signal<In, Bit>,
+    /// The word `push` takes.
     pub data_in: Signal<In, T>,
+    /// Drop the head (ignored while `empty`).
     pub pop: Signal<In, Bit>,
     /// Head of the queue; valid while `empty` is low.
     pub data_out: Signal<Out, T>,
+    /// No room: `push` is ignored.
     pub full: Signal<Out, Bit>,
+    /// Nothing held: `pop` is ignored and `data_out` is not valid.
     pub empty: Signal<Out, Bit>,
     /// High when at least `almost_full_level` entries are held.
     pub almost_full: Signal<Out, Bit>,
@@ -71,6 +78,7 @@ impl<T: Synth, const A: usize, const P: usize> SyncFifo<T, A, P> {
         }
     }
 
+    /// Entries the FIFO holds (`2^A`).
     pub const CAPACITY: usize = 1 << A;
 }
 

@@ -1,6 +1,8 @@
 //! Shared building blocks. Every block keeps its state in [`Reg`], so the
 //! whole design resets asynchronously and emits no `initial` blocks.
 
+#![deny(missing_docs)]
+
 mod arbiter;
 mod cdc;
 mod crc;

@@ -10,12 +10,17 @@ use rust_hdl::prelude::*;
 /// `2^A` entries of `T`.
 #[derive(LogicBlock)]
 pub struct RegFile<T: Synth, const A: usize> {
+    /// Clock.
     pub clock: Signal<In, Clock>,
     /// Active-high asynchronous reset: clears every entry.
     pub reset: Signal<In, Bit>,
+    /// Write `write_data` at `write_address` on the next edge.
     pub write_enable: Signal<In, Bit>,
+    /// Entry written.
     pub write_address: Signal<In, Bits<A>>,
+    /// Word written.
     pub write_data: Signal<In, T>,
+    /// Entry read (combinationally).
     pub read_address: Signal<In, Bits<A>>,
     /// Entry at `read_address`, in the same cycle.
     pub read_data: Signal<Out, T>,

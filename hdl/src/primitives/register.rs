@@ -24,6 +24,7 @@ pub enum CdcRole {
 }
 
 impl CdcRole {
+    /// The Verilog attribute value the CDC check reads.
     pub fn attribute(self) -> &'static str {
         match self {
             CdcRole::SyncStage => "sync",
@@ -32,12 +33,16 @@ impl CdcRole {
     }
 }
 
+/// A register with asynchronous, active-high reset to `init`: every Kaizen block keeps its state in these, so nothing needs an `initial` block.
 #[derive(Clone, Debug, LogicBlock)]
 pub struct Reg<T: Synth> {
+    /// Clock.
     pub clock: Signal<In, Clock>,
     /// Active-high asynchronous reset.
     pub reset: Signal<In, Bit>,
+    /// Next value, taken at the rising edge.
     pub d: Signal<In, T>,
+    /// Current value.
     pub q: Signal<Out, T>,
     /// Value loaded while `reset` is high.
     pub init: Constant<T>,
@@ -45,6 +50,7 @@ pub struct Reg<T: Synth> {
 }
 
 impl<T: Synth> Reg<T> {
+    /// A register that resets to `init`.
     pub fn new(init: T) -> Self {
         Self {
             clock: Default::default(),

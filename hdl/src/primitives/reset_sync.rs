@@ -8,8 +8,10 @@
 use super::Reg;
 use rust_hdl::prelude::*;
 
+/// Reset synchroniser: asserts asynchronously, releases two clock edges after the pin releases.
 #[derive(LogicBlock)]
 pub struct ResetSync {
+    /// The clock of the domain the reset is for.
     pub clock: Signal<In, Clock>,
     /// Asynchronous, active-high reset from the pin.
     pub async_reset: Signal<In, Bit>,

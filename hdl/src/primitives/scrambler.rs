@@ -12,8 +12,10 @@
 use super::{Gf2Matrix, Reg, XorNet};
 use rust_hdl::prelude::*;
 
+/// An LFSR's definition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LfsrSpec {
+    /// Where it comes from (for the manifest and messages).
     pub name: &'static str,
     /// Register length = degree of the polynomial.
     pub length: usize,
@@ -83,6 +85,7 @@ impl LfsrSpec {
             .collect()
     }
 
+    /// Checks the parameters (length, polynomial and seed fit; seed not zero).
     pub fn check(&self) -> Result<(), String> {
         if !(2..=63).contains(&self.length) {
             return Err(format!(
@@ -110,13 +113,17 @@ impl LfsrSpec {
 /// earliest LFSR output bit.
 #[derive(LogicBlock)]
 pub struct Scrambler<const L: usize, const D: usize> {
+    /// Clock.
     pub clock: Signal<In, Clock>,
+    /// Asynchronous, active-high reset.
     pub reset: Signal<In, Bit>,
     /// Take a word: output it scrambled and advance the LFSR by `D` steps.
     pub enable: Signal<In, Bit>,
     /// Return the LFSR to its seed on the next edge (re-synchronisation).
     pub reseed: Signal<In, Bit>,
+    /// Word to scramble.
     pub data_in: Signal<In, Bits<D>>,
+    /// `data_in` XOR the keystream.
     pub data_out: Signal<Out, Bits<D>>,
     lfsr: Reg<Bits<L>>,
     advance: XorNet<L, L>,
@@ -125,6 +132,7 @@ pub struct Scrambler<const L: usize, const D: usize> {
 }
 
 impl<const L: usize, const D: usize> Scrambler<L, D> {
+    /// A scrambler for `spec` (its length must be `L`).
     pub fn new(spec: LfsrSpec) -> Self {
         assert_eq!(spec.length, L, "Scrambler: length parameter");
         spec.check().expect("Scrambler: spec");
@@ -167,13 +175,17 @@ impl<const L: usize, const D: usize> Logic for Scrambler<L, D> {
 /// `W` = `N * D` (const generics cannot multiply).
 #[derive(LogicBlock)]
 pub struct LaneScrambler<const S: usize, const W: usize> {
+    /// Clock.
     pub clock: Signal<In, Clock>,
+    /// Asynchronous, active-high reset.
     pub reset: Signal<In, Bit>,
     /// Take a word: output it scrambled and advance every lane's LFSR.
     pub enable: Signal<In, Bit>,
     /// Return every lane to its seed on the next edge.
     pub reseed: Signal<In, Bit>,
+    /// Every lane's data, lane `l` at bits `l*D ..`.
     pub data_in: Signal<In, Bits<W>>,
+    /// `data_in` XOR each lane's keystream.
     pub data_out: Signal<Out, Bits<W>>,
     lfsr: Reg<Bits<S>>,
     advance: XorNet<S, S>,

@@ -21,14 +21,20 @@ use rust_hdl::prelude::*;
 /// `2^A` entries of `T`.
 #[derive(LogicBlock)]
 pub struct Sram<T: Synth, const A: usize> {
+    /// Clock of both ports.
     pub clock: Signal<In, Clock>,
+    /// Write `write_data` at `write_address` on the next edge.
     pub write_enable: Signal<In, Bit>,
+    /// Word written.
     pub write_address: Signal<In, Bits<A>>,
+    /// Data written.
     pub write_data: Signal<In, T>,
     /// `read_data` takes the entry at `read_address` at the clock edge when
     /// this is high, and holds otherwise.
     pub read_enable: Signal<In, Bit>,
+    /// Word read.
     pub read_address: Signal<In, Bits<A>>,
+    /// The word at `read_address`, a clock after `read_enable`.
     pub read_data: Signal<Out, T>,
     _mem: Vec<T>,
     _out: T,
@@ -53,7 +59,9 @@ impl<T: Synth, const A: usize> Default for Sram<T, A> {
 /// The macro's shape: words and bits per word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct SramShape {
+    /// Words.
     pub words: usize,
+    /// Bits per word.
     pub bits: usize,
 }
 
@@ -61,10 +69,12 @@ pub struct SramShape {
 pub const SRAM_MACRO_PREFIX: &str = "kaizen_sram_1r1w_";
 
 impl SramShape {
+    /// The macro's cell name (`kaizen_sram_1r1w_<words>x<bits>`).
     pub fn name(self) -> String {
         format!("{SRAM_MACRO_PREFIX}{}x{}", self.words, self.bits)
     }
 
+    /// Address bits for `words`.
     pub fn address_bits(self) -> usize {
         self.words.trailing_zeros() as usize
     }
@@ -148,6 +158,7 @@ endmodule
 }
 
 impl<T: Synth, const A: usize> Sram<T, A> {
+    /// The macro this SRAM is built as.
     pub fn shape() -> SramShape {
         SramShape {
             words: 1 << A,

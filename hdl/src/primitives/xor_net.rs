@@ -50,10 +50,12 @@ impl Gf2Matrix {
         })
     }
 
+    /// Columns: input bits.
     pub fn inputs(&self) -> usize {
         self.inputs
     }
 
+    /// Rows: output bits.
     pub fn outputs(&self) -> usize {
         self.rows.len()
     }
@@ -150,13 +152,16 @@ fn xor_net_verilog(m: &Gf2Matrix, a_width: usize) -> String {
 /// `y = M · a`.
 #[derive(LogicBlock)]
 pub struct XorNet<const I: usize, const O: usize> {
+    /// Input vector.
     pub a: Signal<In, Bits<I>>,
+    /// `matrix` times `a` over GF(2).
     pub y: Signal<Out, Bits<O>>,
     _matrix: Gf2Matrix,
     _scratch: Vec<u64>,
 }
 
 impl<const I: usize, const O: usize> XorNet<I, O> {
+    /// The network computing `matrix` (`O` x `I`).
     pub fn new(matrix: Gf2Matrix) -> Self {
         assert_eq!(
             (matrix.inputs(), matrix.outputs()),
@@ -189,14 +194,18 @@ impl<const I: usize, const O: usize> Logic for XorNet<I, O> {
 /// `y = M · {b, a}`: a linear map of two inputs (e.g. CRC state and data).
 #[derive(LogicBlock)]
 pub struct XorNet2<const I: usize, const J: usize, const O: usize> {
+    /// First input vector (the low `I` columns).
     pub a: Signal<In, Bits<I>>,
+    /// Second input vector (the next `J` columns).
     pub b: Signal<In, Bits<J>>,
+    /// `matrix` times `a ++ b` over GF(2).
     pub y: Signal<Out, Bits<O>>,
     _matrix: Gf2Matrix,
     _scratch: Vec<u64>,
 }
 
 impl<const I: usize, const J: usize, const O: usize> XorNet2<I, J, O> {
+    /// The network computing `matrix` (`O` x `I + J`).
     pub fn new(matrix: Gf2Matrix) -> Self {
         assert_eq!(
             (matrix.inputs(), matrix.outputs()),

@@ -34,7 +34,7 @@ pub enum Source {
     Input(&'static str),
     /// Register `n` of the controller's clock domain (`mc_sel`): the
     /// controller's counters (`CounterSel`), then the memory self-test's
-    /// results ([`super::mem_test::Result`]).
+    /// results (see `testchip::mem_test`).
     Controller(u32),
     /// Result `n` of the link self-test (`lt_sel`), element `e` of the
     /// entry reading result `n + e`.

@@ -3,8 +3,10 @@
 //! The design card's `verilated` crate (0.1.2) does not build against
 //! Verilator 5 (its C++ shim uses `VerilatedVoidCb`, removed in 5.0). This is
 //! the small replacement: Verilog emitted at run time is verilated, compiled
-//! with a generated C shim into a shared library (see [`build`]), cached by
+//! with a generated C shim into a shared library (see `build.rs`), cached by
 //! content, and loaded with `libloading`.
+
+#![deny(missing_docs)]
 
 mod build;
 mod shim;

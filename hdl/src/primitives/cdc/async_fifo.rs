@@ -28,20 +28,27 @@ use rust_hdl::prelude::*;
 /// `2^A` entries of `T`. `P` must be `A + 1`; [`AsyncFifo::new`] checks it.
 #[derive(LogicBlock)]
 pub struct AsyncFifo<T: Synth, const A: usize, const P: usize> {
+    /// Write-side clock.
     pub wr_clock: Signal<In, Clock>,
+    /// Write-side asynchronous, active-high reset.
     pub wr_reset: Signal<In, Bit>,
     /// Taken at a write clock edge while `full` is low.
     pub push: Signal<In, Bit>,
+    /// Word written when `push` is taken.
     pub data_in: Signal<In, T>,
+    /// No room: `push` is ignored (write domain).
     pub full: Signal<Out, Bit>,
     /// Entries held as the write side sees them (0 ..= 2^A).
     pub wr_level: Signal<Out, Bits<P>>,
+    /// Read-side clock.
     pub rd_clock: Signal<In, Clock>,
+    /// Read-side asynchronous, active-high reset.
     pub rd_reset: Signal<In, Bit>,
     /// Taken at a read clock edge while `empty` is low.
     pub pop: Signal<In, Bit>,
     /// Head of the queue; valid while `empty` is low.
     pub data_out: Signal<Out, T>,
+    /// Nothing to read: `pop` is ignored (read domain).
     pub empty: Signal<Out, Bit>,
     /// Entries held as the read side sees them.
     pub rd_level: Signal<Out, Bits<P>>,
@@ -66,8 +73,10 @@ pub struct AsyncFifo<T: Synth, const A: usize, const P: usize> {
 }
 
 impl<T: Synth, const A: usize, const P: usize> AsyncFifo<T, A, P> {
+    /// Entries the FIFO holds (`2^A`).
     pub const CAPACITY: usize = 1 << A;
 
+    /// An empty FIFO (checks `P == A + 1`).
     pub fn new() -> Self {
         assert_eq!(P, A + 1, "AsyncFifo: P must be A + 1");
         assert!(A >= 1, "AsyncFifo: at least 2 entries");

@@ -12,16 +12,22 @@ use super::SyncBits;
 use crate::primitives::{CdcRole, Reg};
 use rust_hdl::prelude::*;
 
+/// Carries one word at a time from a source clock domain to a destination one (two-phase handshake).
 #[derive(LogicBlock)]
 pub struct HandshakeSync<T: Synth> {
+    /// Source-domain clock.
     pub src_clock: Signal<In, Clock>,
+    /// Source-domain asynchronous, active-high reset.
     pub src_reset: Signal<In, Bit>,
     /// Taken at a source clock edge while `ready` is high.
     pub send: Signal<In, Bit>,
+    /// The word sent with `send`.
     pub data_in: Signal<In, T>,
     /// The previous word has been taken by the destination.
     pub ready: Signal<Out, Bit>,
+    /// Destination-domain clock.
     pub dst_clock: Signal<In, Clock>,
+    /// Destination-domain asynchronous, active-high reset.
     pub dst_reset: Signal<In, Bit>,
     /// High for one destination clock per word sent.
     pub valid: Signal<Out, Bit>,

@@ -11,13 +11,18 @@ use super::SyncBits;
 use crate::primitives::Reg;
 use rust_hdl::prelude::*;
 
+/// Carries single-cycle pulses from a source clock domain to a destination one (toggle through a two-flop synchroniser).
 #[derive(LogicBlock)]
 pub struct PulseSync {
+    /// Source-domain clock.
     pub src_clock: Signal<In, Clock>,
+    /// Source-domain asynchronous, active-high reset.
     pub src_reset: Signal<In, Bit>,
     /// High for one source clock per event.
     pub pulse_in: Signal<In, Bit>,
+    /// Destination-domain clock.
     pub dst_clock: Signal<In, Clock>,
+    /// Destination-domain asynchronous, active-high reset.
     pub dst_reset: Signal<In, Bit>,
     /// High for one destination clock per event.
     pub pulse_out: Signal<Out, Bit>,

@@ -9,6 +9,7 @@
 use crate::primitives::{CdcRole, Reg};
 use rust_hdl::prelude::*;
 
+/// A level (or a Gray-coded value) through `SYNC_STAGES` flops into another clock domain.
 #[derive(LogicBlock)]
 pub struct SyncBits<T: Synth> {
     /// Destination clock.
