@@ -9,8 +9,6 @@ use kaizen_sim::bench::{Bench, ClockSpec, Differential};
 use kaizen_sim::rust_hdl_sim::RustHdlSim;
 use kaizen_sim::verilator::VerilatorModel;
 use kaizen_sim::SimError;
-use proptest::strategy::Strategy;
-use proptest::test_runner::Config;
 use std::path::PathBuf;
 
 pub fn emitted(block: &str) -> Emitted {
@@ -53,11 +51,10 @@ pub fn differential<B: PortAccess>(
     Bench::new(Differential::new(v, r).expect("same ports")).expect("bench")
 }
 
-/// Proptest configuration with a printed, replayable seed: set
-/// `PROPTEST_RNG_SEED` to replay a run (`kaizen::testing`, as users have it).
-pub fn proptest_config(test: &str, cases: u32) -> Config {
-    kaizen::testing::proptest_config(test, cases)
-}
+/// A property test with a printed, replayable seed (`PROPTEST_RNG_SEED`):
+/// Kaizen's own tests use the helpers a user's crate gets.
+#[allow(unused_imports)] // common is compiled into every test; not all run properties
+pub use kaizen::testing::property;
 
 /// Where a failing case's trace goes.
 /// Runs the die-to-die link of `cfg`; on failure runs it again with VCD
@@ -140,18 +137,6 @@ fn traced_on_failure<T>(
 
 pub fn sim<T>(r: Result<T, SimError>) -> Result<T, String> {
     r.map_err(|e| e.to_string())
-}
-
-/// Runs a property over `cases` inputs drawn from `strategy`, with a
-/// printed seed; panics with the shrunk failing input and its message.
-#[track_caller]
-pub fn property<S: Strategy>(
-    test: &str,
-    cases: u32,
-    strategy: S,
-    check: impl Fn(S::Value) -> Result<(), String>,
-) {
-    kaizen::testing::property(test, cases, strategy, check)
 }
 
 /// Runs the test chip end to end with `cfg`; on failure runs it again with a
