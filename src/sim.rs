@@ -35,8 +35,33 @@
 //! }
 //! assert_eq!(bench.get("q").unwrap(), 1);
 //! ```
+//!
+//! How fast is a bench next to Verilator's own speed? Record what it does
+//! to the model ([`Recorder`]) and replay it from Rust ([`replay`]) and in a
+//! generated native C++ harness ([`run_native`]); both read back exactly
+//! what the bench read (`kaizen bench sim` does this for Kaizen's blocks).
+//!
+//! ```
+//! use kaizen::prelude::*;
+//! use kaizen::sim::{run_native, Bench, Recorder, VerilatorModel};
+//!
+//! let mut sync = SyncBits::<Bit>::new(false);
+//! sync.connect_all();
+//! let e = kaizen::emit::emit_block("doc_sync_native", &sync, Default::default()).unwrap();
+//! let mut bench = Bench::new(Recorder::new(VerilatorModel::new(&e).unwrap())).unwrap();
+//! for cycle in 0..100 {
+//!     bench.set("d", cycle % 3 & 1).unwrap();
+//!     bench.tick().unwrap();
+//!     bench.get("q").unwrap();
+//! }
+//! let stimulus = bench.into_simulator().stimulus();
+//! let (seconds, checksum) = run_native(&e, &stimulus).unwrap();
+//! assert_eq!(checksum, stimulus.checksum);
+//! assert!(seconds > 0.0);
+//! ```
 
 pub use kaizen_sim::bench::{Bench, ClockSpec, Differential, Edges, PortId, Simulator};
 pub use kaizen_sim::rust_hdl_sim::RustHdlSim;
+pub use kaizen_sim::verilator::native::{native_harness, replay, run_native, Recorder, Stimulus};
 pub use kaizen_sim::verilator::VerilatorModel;
 pub use kaizen_sim::SimError;

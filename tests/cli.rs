@@ -488,3 +488,33 @@ fn assert_refused(command: &[&str], args: &[&str], want: &str) {
     );
     assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
 }
+
+#[test]
+fn bench_sim_measures_the_bench_beside_a_native_harness() {
+    let o = kaizen(&["--quiet", "bench", "sim", "--cycles", "3000"]);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(o.status.success(), "{out}{}", stderr(&o));
+    // Each line carries a rate; the command itself fails when a replay
+    // reads other values than the bench did.
+    for line in [
+        "verilator, Rust bench",
+        "verilator, Rust replay",
+        "verilator, native C++",
+        "rust-hdl",
+        "Rust bench / native",
+    ] {
+        let rate = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(line))
+            .and_then(|l| l[line.len() + 2..].split_whitespace().next())
+            .and_then(|n| n.parse::<f64>().ok());
+        assert!(rate.is_some_and(|r| r > 0.0), "{line}: {out}");
+    }
+    let refused = kaizen(&["bench", "sim", "d2d_phy"]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("bench d2d"),
+        "{}",
+        stderr(&refused)
+    );
+}

@@ -47,6 +47,24 @@ fn ok(o: Output, what: &str) -> String {
 #[test]
 fn a_new_block_crate_tests_lints_constrains_and_synthesises() {
     let outside = tempfile::tempdir().unwrap();
+    // Cargo configuration above the crate, for this test only: Kaizen's
+    // crates built without optimisation or debug info (15 s instead of
+    // minutes in CI). The test checks that the scaffold builds and passes,
+    // not how fast its bench runs; the crate itself is as `kaizen new`
+    // wrote it.
+    let config = outside.path().join(".cargo/config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    let fast: String = [
+        "kaizen",
+        "kaizen-hdl",
+        "kaizen-sim",
+        "kaizen-flow",
+        "dma_engine",
+    ]
+    .iter()
+    .map(|p| format!("[profile.dev.package.{p}]\nopt-level = 0\ndebug = false\n"))
+    .collect();
+    std::fs::write(&config, fast).unwrap();
     let made = ok(
         kaizen_in(outside.path(), &["new", "dma_engine"]),
         "kaizen new",

@@ -343,6 +343,11 @@ impl<S: Simulator> Bench<S> {
     pub fn simulator(&mut self) -> &mut S {
         &mut self.sim
     }
+
+    /// The simulator underneath, the bench done with.
+    pub fn into_simulator(self) -> S {
+        self.sim
+    }
 }
 
 /// Two simulators of the same design in lock-step. Inputs go to both;

@@ -6,6 +6,7 @@ use super::results::write;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use kaizen_hdl::catalog;
+use kaizen_hdl::emit::Emitted;
 use kaizen_hdl::memctl::config::ControllerConfig;
 use kaizen_hdl::memctl::params::MemParams;
 use kaizen_sim::bench::{Bench, Simulator};
@@ -14,6 +15,7 @@ use kaizen_sim::memctl::bench::BenchOptions;
 use kaizen_sim::memctl::regress::stress;
 use kaizen_sim::models::memctl_reference::Request;
 use kaizen_sim::rust_hdl_sim::RustHdlSim;
+use kaizen_sim::verilator::native::{replay, run_native, Recorder, Stimulus};
 use kaizen_sim::verilator::VerilatorModel;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -28,11 +30,20 @@ pub struct BenchArgs {
 
 #[derive(Subcommand)]
 enum BenchWhat {
-    /// Simulator speed on the FIFO.
+    /// Simulator speed: the block's bench on Verilator (and, for the FIFO,
+    /// rust-hdl), and the bench's recorded stimulus replayed from Rust and
+    /// by a generated native C++ Verilator harness.
     Sim {
-        /// Clock cycles per simulator.
+        /// `fifo` (random push/pop) or `memctl` (the controller's bench:
+        /// RTL + HBM device model + checks, stress traffic).
+        #[arg(default_value = "fifo")]
+        block: String,
+        /// FIFO: clock cycles per simulator.
         #[arg(long, default_value_t = 200_000)]
         cycles: u64,
+        /// memctl: requests of stress traffic.
+        #[arg(long, default_value_t = 20_000)]
+        requests: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Also write the figures as JSON here.
@@ -94,7 +105,19 @@ fn drive<S: Simulator>(bench: &mut Bench<S>, cycles: u64, seed: u64) -> anyhow::
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.what {
-        BenchWhat::Sim { cycles, seed, json } => fifo(cycles, seed, json.as_deref()),
+        BenchWhat::Sim {
+            block,
+            cycles,
+            requests,
+            seed,
+            json,
+        } => match block.as_str() {
+            "fifo" => fifo(cycles, seed, json.as_deref()),
+            "memctl" => memctl_sim(requests, seed, json.as_deref()),
+            other => anyhow::bail!(
+                "`kaizen bench sim` measures `fifo` or `memctl`, not `{other}` (the die-to-die benches drive two models: `kaizen bench d2d`)"
+            ),
+        },
         BenchWhat::D2d { flits, seed, json } => d2d(flits, seed, json.as_deref()),
         BenchWhat::Memctl {
             requests,
@@ -172,17 +195,111 @@ fn fifo(cycles: u64, seed: u64, json: Option<&Path>) -> anyhow::Result<()> {
         cv == cr,
         "the two simulators produced different outputs (checksums {cv:#x} and {cr:#x})"
     );
+    // The same bench, recorded, then replayed from Rust and natively.
+    let mut recorder = Bench::new(Recorder::new(VerilatorModel::new(&emitted)?))?;
+    drive(&mut recorder, cycles, seed)?;
+    let stimulus = recorder.into_simulator().stimulus();
+    let side = side_by_side(&emitted, &stimulus)?;
     let (rv, rr) = (cycles as f64 / tv, cycles as f64 / tr);
     println!("FIFO 16 x 32, {cycles} cycles of random push/pop, seed {seed}");
-    println!("  verilator  {rv:>14.0} cycles/s");
-    println!("  rust-hdl   {rr:>14.0} cycles/s");
-    println!("  ratio      {:>14.1} x (verilator / rust-hdl)", rv / rr);
+    println!("  verilator, Rust bench   {rv:>14.0} cycles/s");
+    side.print(cycles);
+    println!("  rust-hdl                {rr:>14.0} cycles/s");
+    println!(
+        "  Rust bench / native     {:>13.0} %",
+        100.0 * rv / side.native_rate(cycles)
+    );
+    println!("  verilator / rust-hdl    {:>13.1} x", rv / rr);
     write(
         json,
         "bench sim",
         serde_json::json!({
             "block": "fifo", "cycles": cycles, "seed": seed,
             "verilator_cycles_per_second": rv, "rust_hdl_cycles_per_second": rr,
+            "rust_replay_cycles_per_second": side.rust_rate(cycles),
+            "native_cycles_per_second": side.native_rate(cycles),
+        }),
+    )
+}
+
+/// The recorded stimulus replayed from Rust (through the [`Simulator`]
+/// interface) and by the native harness, both checked against the recording.
+struct SideBySide {
+    rust_seconds: f64,
+    native_seconds: f64,
+    evals: u64,
+}
+
+impl SideBySide {
+    fn rust_rate(&self, cycles: u64) -> f64 {
+        cycles as f64 / self.rust_seconds
+    }
+    fn native_rate(&self, cycles: u64) -> f64 {
+        cycles as f64 / self.native_seconds
+    }
+    fn print(&self, cycles: u64) {
+        println!(
+            "  verilator, Rust replay  {:>14.0} cycles/s  (the bench's stimulus through the simulator interface)",
+            self.rust_rate(cycles)
+        );
+        println!(
+            "  verilator, native C++   {:>14.0} cycles/s  (the same {} evaluations, a generated C++ harness)",
+            self.native_rate(cycles),
+            self.evals
+        );
+    }
+}
+
+fn side_by_side(e: &Emitted, stimulus: &Stimulus) -> anyhow::Result<SideBySide> {
+    let (rust_seconds, rust) = replay(&mut VerilatorModel::new(e)?, stimulus)?;
+    let (native_seconds, native) = run_native(e, stimulus)?;
+    anyhow::ensure!(
+        rust == stimulus.checksum && native == stimulus.checksum,
+        "a replay read different values from the recorded bench (checksums: bench {:#x}, Rust replay {rust:#x}, native {native:#x})",
+        stimulus.checksum
+    );
+    Ok(SideBySide {
+        rust_seconds,
+        native_seconds,
+        evals: stimulus.evals(),
+    })
+}
+
+/// The controller's bench (RTL + HBM device model + checks) against its
+/// recorded stimulus replayed from Rust and natively.
+fn memctl_sim(requests: usize, seed: u64, json: Option<&Path>) -> anyhow::Result<()> {
+    anyhow::ensure!(requests > 0, "--requests must be at least 1");
+    let p = MemParams::preset(catalog::MEMCTL_PRESET).map_err(anyhow::Error::msg)?;
+    let cfg = ControllerConfig::default();
+    let emitted = catalog::emit_memctl(&p, &cfg).map_err(anyhow::Error::msg)?;
+    let reqs = stress(&p, requests, seed);
+    let mut plain = memctl::bench::verilator_bench(&p, &cfg)
+        .map_err(anyhow::Error::msg)
+        .context("Verilator model")?;
+    let (rv, cycles) = memctl_rate(&mut plain, &p, &reqs)?;
+    let mut recorder = Bench::new(Recorder::new(VerilatorModel::new(&emitted)?))?;
+    memctl_rate(&mut recorder, &p, &reqs)?;
+    let stimulus = recorder.into_simulator().stimulus();
+    let side = side_by_side(&emitted, &stimulus)?;
+    println!(
+        "memory controller, {requests} requests of stress traffic, seed {seed}, {cycles} cycles"
+    );
+    println!(
+        "  verilator, Rust bench   {rv:>14.0} cycles/s  (with the HBM device model and checks)"
+    );
+    side.print(cycles);
+    println!(
+        "  Rust bench / native     {:>13.0} %",
+        100.0 * rv / side.native_rate(cycles)
+    );
+    write(
+        json,
+        "bench sim",
+        serde_json::json!({
+            "block": "memctl", "requests": requests, "cycles": cycles, "seed": seed,
+            "verilator_cycles_per_second": rv,
+            "rust_replay_cycles_per_second": side.rust_rate(cycles),
+            "native_cycles_per_second": side.native_rate(cycles),
         }),
     )
 }

@@ -14,13 +14,13 @@ use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
 /// Bumped when the build recipe or the shim changes shape.
-const RECIPE: &str = "kaizen-verilator-v3";
+pub(crate) const RECIPE: &str = "kaizen-verilator-v3";
 /// Verilator's `__Slow` sources hold code that runs once (construction,
 /// initial settling): compiled without optimisation, as Verilator's own
 /// makefiles do, because g++ -O2 on their one huge function took 14 of the
 /// advanced-package test chip's 20 build minutes.
 const SLOW_FLAGS: &[&str] = &["-O0"];
-const CXXFLAGS: &[&str] = &[
+pub(crate) const CXXFLAGS: &[&str] = &[
     "-O2",
     "-fPIC",
     "-std=gnu++17",
@@ -88,7 +88,7 @@ pub fn cache_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/kaizen-verilator")
 }
 
-fn digest(parts: &[&str]) -> String {
+pub(crate) fn digest(parts: &[&str]) -> String {
     let mut h = Sha256::new();
     for p in parts {
         h.update(p.as_bytes());
@@ -97,7 +97,7 @@ fn digest(parts: &[&str]) -> String {
     format!("{:x}", h.finalize())[..20].to_string()
 }
 
-fn run(cmd: &mut Command, what: &str) -> Result<(), SimError> {
+pub(crate) fn run(cmd: &mut Command, what: &str) -> Result<(), SimError> {
     let out = cmd
         .output()
         .map_err(|e| SimError::Build(format!("{what}: cannot start: {e}")))?;
@@ -113,7 +113,10 @@ fn run(cmd: &mut Command, what: &str) -> Result<(), SimError> {
 
 /// Builds `work` with `f` unless `done` exists, publishing it with a rename
 /// so concurrent builders (parallel tests) never see half a build.
-fn build_once(done: &Path, f: impl FnOnce(&Path) -> Result<(), SimError>) -> Result<(), SimError> {
+pub(crate) fn build_once(
+    done: &Path,
+    f: impl FnOnce(&Path) -> Result<(), SimError>,
+) -> Result<(), SimError> {
     if done.exists() {
         return Ok(());
     }
@@ -159,7 +162,7 @@ fn build_once(done: &Path, f: impl FnOnce(&Path) -> Result<(), SimError>) -> Res
     Ok(())
 }
 
-fn runtime_objects(tc: &Toolchain) -> Result<Vec<PathBuf>, SimError> {
+pub(crate) fn runtime_objects(tc: &Toolchain) -> Result<Vec<PathBuf>, SimError> {
     let dir = cache_root().join(format!(
         "runtime-{}",
         digest(&[RECIPE, &tc.verilator_version, &CXXFLAGS.join(" ")])

@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 mod build;
+pub mod native;
 mod shim;
 
 pub use build::{build_model, cache_root, toolchain};
