@@ -52,8 +52,10 @@ fi
 command -v cargo >/dev/null 2>&1 || { echo "setup: cargo not found; install Rust with rustup (https://rustup.rs)" >&2; exit 1; }
 # The test runner of the README's test command (all tests of all binaries in
 # one pool: the two cores stay busy); built from crates.io where missing.
-if ! cargo nextest --version >/dev/null 2>&1; then
-  echo "setup: installing cargo-nextest (cargo install --locked)"
+# 0.9.91 or newer: .config/nextest.toml sets test priorities.
+nextest_version=$(cargo nextest --version 2>/dev/null | awk 'NR == 1 {print $2}')
+if [ -z "$nextest_version" ] || [ "$(printf '%s\n0.9.91\n' "$nextest_version" | sort -V | head -1)" != "0.9.91" ]; then
+  echo "setup: installing cargo-nextest >= 0.9.91 (cargo install --locked; found: ${nextest_version:-none})"
   cargo install --locked cargo-nextest
 fi
 
