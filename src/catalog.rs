@@ -113,7 +113,7 @@ impl Catalog {
 
     /// Adds a block: `make` builds it, and it is emitted with its top
     /// module named `name` (sub-modules `name__<path>`). Fails when the
-    /// name is taken or is not a Verilog identifier.
+    /// name is taken or cannot name a block (`check_block_name`).
     ///
     /// ```
     /// use kaizen::prelude::*;
@@ -148,15 +148,7 @@ impl Catalog {
         parameters: BTreeMap<String, String>,
         make: impl Fn() -> B + Send + Sync + 'static,
     ) -> Result<Self, String> {
-        let valid = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-        if !valid {
-            return Err(format!(
-                "block name `{name}`: use lower-case letters, digits and `_`, starting with a letter"
-            ));
-        }
+        check_block_name(name)?;
         if self.entries.iter().any(|e| e.name == name) {
             return Err(format!(
                 "block name `{name}` is taken (see `kaizen blocks`)"
@@ -209,6 +201,34 @@ impl Catalog {
         }
         own
     }
+}
+
+/// Words a crate or a Verilog module may not be called.
+const RESERVED: &[&str] = &[
+    "kaizen", "test", "core", "std", "module", "input", "output", "wire", "reg", "self", "crate",
+    "type", "mod", "fn", "struct", "impl", "use", "match", "loop", "for", "if", "else", "always",
+    "begin", "end", "assign",
+];
+
+/// A block's name becomes its Verilog module (sub-modules `<name>__<path>`)
+/// and, for `kaizen new`, its crate: lower-case letters, digits and single
+/// `_`s, starting with a letter, not a reserved word.
+pub(crate) fn check_block_name(name: &str) -> Result<(), String> {
+    let ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && !name.ends_with('_')
+        && !name.contains("__");
+    if !ok {
+        return Err(format!("`{name}` cannot name a block: use lower-case letters, digits and single `_`s, starting with a letter (for example `dma_engine`)"));
+    }
+    if RESERVED.contains(&name) {
+        return Err(format!(
+            "`{name}` is a reserved word in Rust, Verilog or Kaizen; choose another name"
+        ));
+    }
+    Ok(())
 }
 
 static ACTIVE: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();

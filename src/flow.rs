@@ -29,18 +29,19 @@ pub fn design(block: Emitted, constraints: &Path) -> Design {
         block: block.block.clone(),
         top: block.top_module.clone(),
         ports: crate::constraints::ports(&block),
-        macros: block
-            .macros
-            .iter()
-            .map(|m| kaizen_flow::sram::SramMacro {
-                name: m.name(),
-                words: m.words,
-                bits: m.bits,
-            })
-            .collect(),
+        macros: block.macros.iter().map(|m| sram_macro(*m)).collect(),
         memories: Memories::Macros,
         constraints: constraints.to_path_buf(),
         verilog: block.verilog,
+    }
+}
+
+/// The flow's view of an SRAM macro the block instantiates.
+pub(crate) fn sram_macro(m: kaizen_hdl::primitives::SramShape) -> kaizen_flow::sram::SramMacro {
+    kaizen_flow::sram::SramMacro {
+        name: m.name(),
+        words: m.words,
+        bits: m.bits,
     }
 }
 

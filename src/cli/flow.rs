@@ -5,14 +5,11 @@ use super::progress::{Progress, Ticking};
 use super::{Blocks, Engine};
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Subcommand};
-use kaizen_flow::check::{check_constraints, PortInfo};
+use kaizen_flow::check::check_constraints;
 use kaizen_flow::pdk::{locate, Pdk};
 use kaizen_flow::qor::{gate, qor, Baseline, BaselineEntry, MacroQor, Qor};
 use kaizen_flow::run::{self, Design, Memories};
-use kaizen_flow::sram::SramMacro;
 use kaizen_flow::{kaizen_root, project_root, run::load_sdc};
-use kaizen_hdl::emit::Direction;
-use kaizen_hdl::primitives::SramShape;
 use std::path::Path;
 
 #[derive(Args)]
@@ -116,39 +113,19 @@ pub(super) fn entry(block: &str) -> anyhow::Result<&'static crate::catalog::Entr
 
 /// The emitted block, as the flow needs it.
 pub(super) fn design(block: &str, memories: Memories) -> anyhow::Result<Design> {
-    Ok(design_of(emitted(block)?, memories))
+    design_of(emitted(block)?, memories)
 }
 
-pub(super) fn design_of(e: kaizen_hdl::emit::Emitted, memories: Memories) -> Design {
-    let constraints = entry(&e.block).map_or_else(
-        |_| project_root().join("constraints"),
-        |entry| entry.constraints.clone(),
-    );
-    Design {
-        constraints,
-        block: e.block.clone(),
-        top: e.top_module.clone(),
-        ports: e
-            .ports
-            .iter()
-            .map(|p| PortInfo {
-                name: p.name.clone(),
-                input: p.direction == Direction::Input,
-                width: p.width,
-            })
-            .collect(),
-        macros: e.macros.iter().map(|m| sram_macro(*m)).collect(),
+/// An emitted catalogue block with its constraints directory and `memories`.
+pub(super) fn design_of(
+    e: kaizen_hdl::emit::Emitted,
+    memories: Memories,
+) -> anyhow::Result<Design> {
+    let constraints = entry(&e.block)?.constraints.clone();
+    Ok(Design {
         memories,
-        verilog: e.verilog,
-    }
-}
-
-pub fn sram_macro(m: SramShape) -> SramMacro {
-    SramMacro {
-        name: m.name(),
-        words: m.words,
-        bits: m.bits,
-    }
+        ..crate::flow::design(e, &constraints)
+    })
 }
 
 pub fn check(blocks: &Blocks) -> anyhow::Result<()> {

@@ -38,7 +38,7 @@ pub fn run(args: MacroArgs) -> anyhow::Result<()> {
         t.hold_ps
     );
     for shape in shapes {
-        let m = super::flow::sram_macro(shape);
+        let m = crate::flow::sram_macro(shape);
         let files = write_abstracts(&m, &pdk, &args.out).map_err(|e| anyhow!(e))?;
         let verilog = args.out.join(format!("{}.v", m.name));
         write_atomically(&verilog, shape.model_verilog().as_bytes())?;

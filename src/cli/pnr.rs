@@ -34,7 +34,7 @@ pub fn route(
 ) -> anyhow::Result<Qor> {
     // Emitting a big block takes a while: once, for synthesis and the workload.
     let e = emitted(block)?;
-    let d = design_of(e.clone(), memories);
+    let d = design_of(e.clone(), memories)?;
     let (mut q, syn) = synth_sta(root, pdk, &d, true)?;
     let (_, sdc) = load_sdc(&d.constraints, block).map_err(anyhow::Error::msg)?;
     // Activity from a simulation where the block has one clock; OpenSTA's

@@ -41,29 +41,6 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Words a crate or a Verilog module may not be called.
-const RESERVED: &[&str] = &[
-    "kaizen", "test", "core", "std", "module", "input", "output", "wire", "reg", "self", "crate",
-    "type", "mod", "fn", "struct", "impl", "use", "match", "loop", "for", "if", "else", "always",
-    "begin", "end", "assign",
-];
-
-fn check_name(name: &str) -> anyhow::Result<()> {
-    let ok = name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && !name.ends_with('_')
-        && !name.contains("__");
-    if !ok {
-        bail!("`{name}` cannot name a block: use lower-case letters, digits and single `_`s, starting with a letter (for example `dma_engine`)");
-    }
-    if RESERVED.contains(&name) {
-        bail!("`{name}` is a reserved word in Rust, Verilog or Kaizen; choose another name");
-    }
-    Ok(())
-}
-
 /// `dma_engine` -> `DmaEngine`
 fn type_name(name: &str) -> String {
     name.split('_')
@@ -90,7 +67,7 @@ pub fn render(name: &str, kaizen: &Path) -> Vec<(String, String)> {
 }
 
 pub fn run(args: &NewArgs) -> anyhow::Result<()> {
-    check_name(&args.name)?;
+    crate::catalog::check_block_name(&args.name).map_err(anyhow::Error::msg)?;
     let target = args.dir.join(&args.name);
     if target.exists() {
         bail!("{} already exists", target.display());
@@ -231,9 +208,9 @@ mod tests {
             "module",
             "kaizen",
         ] {
-            assert!(check_name(bad).is_err(), "{bad}");
+            assert!(crate::catalog::check_block_name(bad).is_err(), "{bad}");
         }
-        assert!(check_name("dma_engine").is_ok());
+        assert!(crate::catalog::check_block_name("dma_engine").is_ok());
     }
 
     #[test]

@@ -131,7 +131,7 @@ kaizen::port_access!(SensorBridge {
 });
 
 /// Kaizen's blocks and this example's.
-pub fn catalog() -> kaizen::Catalog {
+pub fn catalog() -> Result<kaizen::Catalog, String> {
     kaizen::Catalog::project(env!("CARGO_MANIFEST_DIR"))
         .block_with_parameters(
             "sensor_bridge",
@@ -139,5 +139,4 @@ pub fn catalog() -> kaizen::Catalog {
             [("reading_bits".to_string(), READING_BITS.to_string())].into(),
             SensorBridge::default,
         )
-        .expect("the example's block names are unique")
 }

@@ -2,5 +2,12 @@
 //! directory runs this binary (kaizen.toml says so).
 
 fn main() -> std::process::ExitCode {
-    kaizen::main(sensor_bridge::catalog())
+    match sensor_bridge::catalog() {
+        Ok(catalog) => kaizen::main(catalog),
+        // A block name taken twice, or not an identifier.
+        Err(e) => {
+            eprintln!("kaizen: error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }

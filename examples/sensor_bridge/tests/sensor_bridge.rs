@@ -26,7 +26,12 @@ struct Case {
 }
 
 fn bench(case: &Case) -> Bench<impl Simulator> {
-    let emitted = catalog().find("sensor_bridge").unwrap().emit().unwrap();
+    let emitted = catalog()
+        .unwrap()
+        .find("sensor_bridge")
+        .unwrap()
+        .emit()
+        .unwrap();
     let both = Differential::new(
         VerilatorModel::new(&emitted).unwrap_or_else(|e| panic!("{e}")),
         RustHdlSim::new(SensorBridge::default()).unwrap(),
