@@ -162,6 +162,16 @@ pub(crate) fn build_once(
     Ok(())
 }
 
+/// g++ with the flags every model object is compiled with and Verilator's
+/// include directories.
+pub(crate) fn gxx(tc: &Toolchain) -> Command {
+    let mut c = Command::new("g++");
+    c.args(CXXFLAGS)
+        .arg(format!("-I{}/include", tc.root.display()))
+        .arg(format!("-I{}/include/vltstd", tc.root.display()));
+    c
+}
+
 pub(crate) fn runtime_objects(tc: &Toolchain) -> Result<Vec<PathBuf>, SimError> {
     let dir = cache_root().join(format!(
         "runtime-{}",
@@ -171,10 +181,7 @@ pub(crate) fn runtime_objects(tc: &Toolchain) -> Result<Vec<PathBuf>, SimError> 
         for src in RUNTIME_SOURCES {
             let obj = work.join(src.replace(".cpp", ".o"));
             run(
-                Command::new("g++")
-                    .args(CXXFLAGS)
-                    .arg(format!("-I{}/include", tc.root.display()))
-                    .arg(format!("-I{}/include/vltstd", tc.root.display()))
+                gxx(tc)
                     .arg("-c")
                     .arg(tc.root.join("include").join(src))
                     .arg("-o")
@@ -290,11 +297,8 @@ fn compile_parallel(
             .file_name()
             .is_some_and(|n| n.to_string_lossy().contains("__Slow"));
         run(
-            Command::new("g++")
-                .args(CXXFLAGS)
+            gxx(tc)
                 .args(if slow { SLOW_FLAGS } else { &[] })
-                .arg(format!("-I{}/include", tc.root.display()))
-                .arg(format!("-I{}/include/vltstd", tc.root.display()))
                 .arg("-I")
                 .arg(obj)
                 .arg("-c")

@@ -10,8 +10,8 @@
 
 #![deny(missing_docs)]
 
-use super::build::{build_model, build_once, cache_root, digest, run, runtime_objects, toolchain};
-use super::build::{CXXFLAGS, RECIPE};
+use super::build::{build_model, build_once, cache_root, digest, gxx, run, runtime_objects};
+use super::build::{toolchain, RECIPE};
 use crate::bench::Simulator;
 use crate::SimError;
 use kaizen_hdl::emit::{Emitted, Port};
@@ -226,10 +226,7 @@ pub fn native_harness(e: &Emitted) -> Result<PathBuf, SimError> {
             .collect();
         objects.sort();
         run(
-            Command::new("g++")
-                .args(CXXFLAGS)
-                .arg(format!("-I{}/include", tc.root.display()))
-                .arg(format!("-I{}/include/vltstd", tc.root.display()))
+            gxx(tc)
                 .arg("-I")
                 .arg(model_dir.join("obj"))
                 .arg("-I")
