@@ -81,8 +81,9 @@ pub fn run(args: &NewArgs) -> anyhow::Result<()> {
         .prefix(&format!(".{}.", args.name))
         .tempdir_in(&args.dir)
         .with_context(|| format!("cannot write in {}", args.dir.display()))?;
-    for (path, text) in render(&args.name, &kaizen) {
-        let file = scratch.path().join(&path);
+    let files = render(&args.name, &kaizen);
+    for (path, text) in &files {
+        let file = scratch.path().join(path);
         if let Some(parent) = file.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -98,16 +99,16 @@ pub fn run(args: &NewArgs) -> anyhow::Result<()> {
             .with_context(|| format!("cannot copy {}", lock.display()))?;
     }
     let scratch = scratch.keep();
-    std::fs::rename(&scratch, &target).with_context(|| {
+    if let Err(e) = std::fs::rename(&scratch, &target) {
         let _ = std::fs::remove_dir_all(&scratch);
-        format!("cannot create {}", target.display())
-    })?;
+        return Err(e).with_context(|| format!("cannot create {}", target.display()));
+    }
     println!(
         "created {} (Kaizen at {})",
         target.display(),
         kaizen.display()
     );
-    for (path, _) in render(&args.name, &kaizen) {
+    for (path, _) in &files {
         println!("  {path}");
     }
     println!(
