@@ -201,10 +201,10 @@ fn lint_catches_a_combinational_loop() {
     // UNOPTFLAT; `--lint-only` never did.
     let out = lint_broken(
         "fifo",
-        "do_pop = pop & (level != zero);",
-        "do_pop = pop & (level != zero) & ~loop_b;\n    end\n    wire loop_a = do_pop ^ push;\n    wire loop_b = loop_a;\n    always @(*) begin",
+        "assign do_pop = pop & (level != zero);",
+        "assign do_pop = pop & (level != zero) & ~loop_b;\n    wire loop_a = do_pop ^ push;\n    wire loop_b = loop_a;",
     );
-    assert!(out.contains("UNOPTFLAT") && out.contains("loop_"), "{out}");
+    assert!(out.contains("UNOPTFLAT") && out.contains("do_pop"), "{out}");
 }
 
 #[test]
@@ -510,10 +510,19 @@ fn bench_sim_measures_the_bench_beside_a_native_harness() {
             .and_then(|n| n.parse::<f64>().ok());
         assert!(rate.is_some_and(|r| r > 0.0), "{line}: {out}");
     }
-    let refused = kaizen(&["bench", "sim", "d2d_phy"]);
+    // The link: two PHY models, each die's stimulus replayed (and checked)
+    // on its own.
+    let o = kaizen(&["bench", "sim", "d2d_phy", "--flits", "40"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("link clocks/s") && out.contains("native C++"),
+        "{out}"
+    );
+    let refused = kaizen(&["bench", "sim", "testchip"]);
     assert!(!refused.status.success());
     assert!(
-        stderr(&refused).contains("bench d2d"),
+        stderr(&refused).contains("`d2d_phy_advanced`, not `testchip`"),
         "{}",
         stderr(&refused)
     );

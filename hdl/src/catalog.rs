@@ -83,7 +83,36 @@ pub fn memctl_with(p: &MemParams, cfg: &ControllerConfig) -> Result<Memctl, Stri
 
 /// Emits the controller for any preset and policy (tests build variants).
 pub fn emit_memctl(p: &MemParams, cfg: &ControllerConfig) -> Result<Emitted, String> {
-    emit_connected("memctl", memctl_with(p, cfg)?, memctl_params(p, cfg))
+    once(format!("memctl {p:?} {cfg:?}"), || {
+        emit_connected("memctl", memctl_with(p, cfg)?, memctl_params(p, cfg))
+    })
+}
+
+/// Emits a build once per process. Emission is deterministic, and
+/// rust-hdl's generator is slow (it compiles regular expressions as it
+/// goes): benches that load a model per test case would otherwise spend a
+/// quarter of their time emitting the same Verilog again. `key` names
+/// everything the build depends on.
+fn once(key: String, emit: impl FnOnce() -> Result<Emitted, String>) -> Result<Emitted, String> {
+    static EMITTED: std::sync::Mutex<BTreeMap<String, Emitted>> =
+        std::sync::Mutex::new(BTreeMap::new());
+    let cached = |key: &str| {
+        EMITTED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(key)
+            .cloned()
+    };
+    if let Some(e) = cached(&key) {
+        return Ok(e);
+    }
+    // Not locked while emitting: different builds emit in parallel.
+    let e = emit()?;
+    EMITTED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .insert(key, e.clone());
+    Ok(e)
 }
 
 fn memctl_params(p: &MemParams, cfg: &ControllerConfig) -> BTreeMap<String, String> {
@@ -106,7 +135,9 @@ pub fn emit_d2d_phy(mutation: d2d::Mutation) -> Result<Emitted, String> {
     if mutation != d2d::Mutation::None {
         p.insert("mutation".into(), mutation.name().into());
     }
-    emit_connected("d2d_phy", D2dPhy::new(mutation), p)
+    once(format!("d2d_phy {}", mutation.name()), || {
+        emit_connected("d2d_phy", D2dPhy::new(mutation), p)
+    })
 }
 
 fn d2d_phy_params() -> BTreeMap<String, String> {
@@ -138,7 +169,9 @@ pub fn emit_d2d_phy_advanced(mutation: d2d::Mutation) -> Result<Emitted, String>
     if mutation != d2d::Mutation::None {
         p.insert("mutation".into(), mutation.name().into());
     }
-    emit_connected("d2d_phy_advanced", AdvancedPhy::new(mutation), p)
+    once(format!("d2d_phy_advanced {}", mutation.name()), || {
+        emit_connected("d2d_phy_advanced", AdvancedPhy::new(mutation), p)
+    })
 }
 
 /// The test chip with the shipped controller.
@@ -156,12 +189,16 @@ pub fn emit_testchip() -> Result<Emitted, String> {
     // The block (PHY and controller inside) is large and rust-hdl walks it
     // recursively: emit on a thread with a stack of its own rather than on
     // the caller's (a test thread has 2 MiB).
-    on_big_stack(move || emit_connected("testchip", testchip()?, p))
+    once("testchip".into(), || {
+        on_big_stack(move || emit_connected("testchip", testchip()?, p))
+    })
 }
 
 pub fn emit_testchip_advanced() -> Result<Emitted, String> {
     let p = testchip_params(d2d_phy_advanced_params())?;
-    on_big_stack(move || emit_connected("testchip_advanced", testchip_advanced()?, p))
+    once("testchip_advanced".into(), || {
+        on_big_stack(move || emit_connected("testchip_advanced", testchip_advanced()?, p))
+    })
 }
 
 /// The parameters both test chip builds record beside the PHY's.

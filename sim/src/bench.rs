@@ -112,6 +112,12 @@ pub struct Bench<S: Simulator> {
     /// Picoseconds, for an edge-scheduled bench.
     time: u64,
     last_dump: Option<u64>,
+    /// Each input's last value as set through the bench (`None` until set),
+    /// so that setting an unchanged value does not unsettle the design.
+    inputs: Vec<Option<Vec<u64>>>,
+    /// No input changed since the last evaluation: evaluating again would
+    /// compute nothing new, so `eval` skips it.
+    settled: bool,
 }
 
 impl<S: Simulator> Bench<S> {
@@ -131,7 +137,10 @@ impl<S: Simulator> Bench<S> {
             clocks: vec![],
             time: 0,
             last_dump: None,
+            inputs: vec![],
+            settled: false,
         };
+        bench.inputs = vec![None; bench.sim.ports().len()];
         bench.set_id(clock, 0);
         bench.eval()?;
         Ok(bench)
@@ -156,7 +165,10 @@ impl<S: Simulator> Bench<S> {
             clocks: vec![],
             time: 0,
             last_dump: None,
+            inputs: vec![],
+            settled: false,
         };
+        bench.inputs = vec![None; bench.sim.ports().len()];
         for c in clocks {
             if c.period_ps < 2 || c.phase_ps > c.period_ps {
                 return Err(SimError::Mismatch(format!(
@@ -200,6 +212,20 @@ impl<S: Simulator> Bench<S> {
         self.scratch.fill(0);
         self.scratch[0] = value;
         self.sim.set(port.0, &self.scratch);
+        let words = self.sim.ports()[port.0].width.div_ceil(64);
+        let changed = match &mut self.inputs[port.0] {
+            Some(last) if last[0] == value && last[1..].iter().all(|w| *w == 0) => false,
+            Some(last) => {
+                last.fill(0);
+                last[0] = value;
+                true
+            }
+            slot @ None => {
+                *slot = Some(self.scratch[..words].to_vec());
+                true
+            }
+        };
+        self.settled &= !changed;
     }
 
     /// Reads a port of up to 64 bits.
@@ -211,6 +237,19 @@ impl<S: Simulator> Bench<S> {
     /// Sets a wide input from 64-bit words, least significant first.
     pub fn set_wide(&mut self, port: PortId, words: &[u64]) {
         self.sim.set(port.0, words);
+        let changed = match &mut self.inputs[port.0] {
+            Some(last) if last[..] == words[..last.len().min(words.len())] => false,
+            Some(last) => {
+                let n = last.len().min(words.len());
+                last[..n].copy_from_slice(&words[..n]);
+                true
+            }
+            slot @ None => {
+                *slot = Some(words.to_vec());
+                true
+            }
+        };
+        self.settled &= !changed;
     }
 
     /// Reads a wide port as 64-bit words, least significant first.
@@ -233,24 +272,37 @@ impl<S: Simulator> Bench<S> {
         Ok(self.get_id(id))
     }
 
-    /// Settles the design after inputs changed.
+    /// Settles the design after inputs changed (nothing to do, and nothing
+    /// done, when none changed since the last evaluation).
     pub fn eval(&mut self) -> Result<(), SimError> {
-        self.sim.eval()
+        if self.settled {
+            return Ok(());
+        }
+        self.sim.eval()?;
+        self.settled = true;
+        Ok(())
     }
 
-    /// One clock cycle: rising edge, then falling edge. Inputs set before
-    /// `tick` are sampled at the rising edge.
+    /// One clock cycle: the rising edge, and the clock set low again. Inputs
+    /// set before `tick` are sampled at the rising edge, and the outputs
+    /// read after it are those after the edge.
+    ///
+    /// The falling edge is evaluated with the next evaluation (the next
+    /// `tick`, or an `eval` after setting inputs), together with the inputs
+    /// set meanwhile: evaluating it alone would cost a full evaluation of a
+    /// design whose flops all act on rising edges (rust-hdl's and Kaizen's),
+    /// and change nothing.
     pub fn tick(&mut self) -> Result<(), SimError> {
         let clock = self.clock.ok_or_else(|| {
             SimError::Mismatch("tick on an edge-scheduled bench: use next_edge".into())
         })?;
-        self.sim.eval()?;
+        self.eval()?;
         self.sim.dump(2 * self.cycle);
         self.set_id(clock, 1);
         self.sim.eval()?;
+        self.settled = true;
         self.sim.dump(2 * self.cycle + 1);
         self.set_id(clock, 0);
-        self.sim.eval()?;
         self.cycle += 1;
         Ok(())
     }
@@ -267,7 +319,7 @@ impl<S: Simulator> Bench<S> {
             .map(|c| c.next_edge)
             .min()
             .ok_or_else(|| SimError::Mismatch("next_edge needs Bench::with_clocks".into()))?;
-        self.sim.eval()?;
+        self.eval()?;
         if t > 0 && self.last_dump.is_none_or(|d| d < t - 1) {
             self.sim.dump(t - 1);
         }
@@ -290,6 +342,7 @@ impl<S: Simulator> Bench<S> {
             self.set_id(port, u64::from(high));
         }
         self.sim.eval()?;
+        self.settled = true;
         self.sim.dump(t);
         self.last_dump = Some(t);
         self.time = t;
@@ -339,8 +392,10 @@ impl<S: Simulator> Bench<S> {
         self.sim.flush();
     }
 
-    /// The simulator underneath.
+    /// The simulator underneath (whatever is set through it directly is
+    /// evaluated by the next `eval`).
     pub fn simulator(&mut self) -> &mut S {
+        self.settled = false;
         &mut self.sim
     }
 

@@ -6,6 +6,8 @@ use super::results::write;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use kaizen_hdl::catalog;
+use kaizen_hdl::d2d::params::Package;
+use kaizen_hdl::d2d::protocol::Mutation;
 use kaizen_hdl::emit::Emitted;
 use kaizen_hdl::memctl::config::ControllerConfig;
 use kaizen_hdl::memctl::params::MemParams;
@@ -34,8 +36,10 @@ enum BenchWhat {
     /// rust-hdl), and the bench's recorded stimulus replayed from Rust and
     /// by a generated native C++ Verilator harness.
     Sim {
-        /// `fifo` (random push/pop) or `memctl` (the controller's bench:
-        /// RTL + HBM device model + checks, stress traffic).
+        /// `fifo` (random push/pop), `memctl` (the controller's bench: RTL +
+        /// HBM device model + checks, stress traffic), `d2d_phy` or
+        /// `d2d_phy_advanced` (two PHY models, die A and die B, over the
+        /// channel model, with the wire monitor's checks).
         #[arg(default_value = "fifo")]
         block: String,
         /// FIFO: clock cycles per simulator.
@@ -44,6 +48,9 @@ enum BenchWhat {
         /// memctl: requests of stress traffic.
         #[arg(long, default_value_t = 20_000)]
         requests: usize,
+        /// d2d_phy, d2d_phy_advanced: flits each way (error-free channel).
+        #[arg(long, default_value_t = 2_000)]
+        flits: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Also write the figures as JSON here.
@@ -109,13 +116,16 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             block,
             cycles,
             requests,
+            flits,
             seed,
             json,
         } => match block.as_str() {
             "fifo" => fifo(cycles, seed, json.as_deref()),
             "memctl" => memctl_sim(requests, seed, json.as_deref()),
+            "d2d_phy" => d2d_sim(Package::Standard, flits, seed, json.as_deref()),
+            "d2d_phy_advanced" => d2d_sim(Package::Advanced, flits, seed, json.as_deref()),
             other => anyhow::bail!(
-                "`kaizen bench sim` measures `fifo` or `memctl`, not `{other}` (the die-to-die benches drive two models: `kaizen bench d2d`)"
+                "`kaizen bench sim` measures `fifo`, `memctl`, `d2d_phy` or `d2d_phy_advanced`, not `{other}`"
             ),
         },
         BenchWhat::D2d { flits, seed, json } => d2d(flits, seed, json.as_deref()),
@@ -304,9 +314,68 @@ fn memctl_sim(requests: usize, seed: u64, json: Option<&Path>) -> anyhow::Result
     )
 }
 
+/// The link's bench (two PHY models, the channel model, the monitor's
+/// checks) against each die's recorded stimulus replayed from Rust and
+/// natively; a replay's time is both dies' together.
+fn d2d_sim(package: Package, flits: u64, seed: u64, json: Option<&Path>) -> anyhow::Result<()> {
+    use kaizen_sim::d2d::bench::{run, run_link, PhyConfig};
+    anyhow::ensure!(flits > 0, "--flits must be at least 1");
+    let cfg = PhyConfig {
+        package,
+        ..PhyConfig::new(flits, seed)
+    };
+    let plain = run(&cfg).map_err(anyhow::Error::msg)?;
+    let emitted = match package {
+        Package::Standard => catalog::emit_d2d_phy(Mutation::None),
+        Package::Advanced => catalog::emit_d2d_phy_advanced(Mutation::None),
+    }
+    .map_err(anyhow::Error::msg)?;
+    let recorder =
+        || -> anyhow::Result<_> { Ok(Bench::new(Recorder::new(VerilatorModel::new(&emitted)?))?) };
+    let (mut a, mut b) = (recorder()?, recorder()?);
+    let recorded = run_link(&mut a, &mut b, &cfg).map_err(anyhow::Error::msg)?;
+    anyhow::ensure!(
+        recorded.clocks == plain.clocks,
+        "the recorded run took {} link clocks, the plain one {}",
+        recorded.clocks,
+        plain.clocks
+    );
+    let die_a = side_by_side(&emitted, &a.into_simulator().stimulus())?;
+    let die_b = side_by_side(&emitted, &b.into_simulator().stimulus())?;
+    let both = SideBySide {
+        rust_seconds: die_a.rust_seconds + die_b.rust_seconds,
+        native_seconds: die_a.native_seconds + die_b.native_seconds,
+        evals: die_a.evals + die_b.evals,
+    };
+    let clocks = plain.clocks;
+    let rv = plain.cycles_per_second;
+    println!(
+        "{}, {flits} flits each way, seed {seed}, {clocks} link clocks (training included)",
+        emitted.block
+    );
+    println!(
+        "  verilator, Rust bench   {rv:>14.0} link clocks/s  (two PHY models, channel model, monitor checks)"
+    );
+    both.print(clocks);
+    println!(
+        "  Rust bench / native     {:>13.0} %",
+        100.0 * rv / both.native_rate(clocks)
+    );
+    write(
+        json,
+        "bench sim",
+        serde_json::json!({
+            "block": emitted.block, "flits": flits, "clocks": clocks, "seed": seed,
+            "verilator_cycles_per_second": rv,
+            "rust_replay_cycles_per_second": both.rust_rate(clocks),
+            "native_cycles_per_second": both.native_rate(clocks),
+        }),
+    )
+}
+
 /// Efficiency versus BER: the table in README.md.
 fn d2d(flits: u64, seed: u64, json: Option<&Path>) -> anyhow::Result<()> {
-    use kaizen_hdl::d2d::params::{LinkParams, Package};
+    use kaizen_hdl::d2d::params::LinkParams;
     use kaizen_sim::d2d;
     use kaizen_sim::d2d::bench::{payload, PhyConfig};
     use kaizen_sim::models::d2d_link::{run as reference, LinkConfig};

@@ -224,8 +224,7 @@ pub fn build_model(e: &Emitted) -> Result<PathBuf, SimError> {
         let v = work.join(e.file_name());
         std::fs::write(&v, &e.verilog)
             .map_err(|err| SimError::Build(format!("cannot write {}: {err}", v.display())))?;
-        // Its waivers, and the directives that keep rust-hdl's Verilog free
-        // of false combinational loops.
+        // Kaizen's Verilator configuration (its lint waivers).
         let config = work.join("kaizen.vlt");
         std::fs::write(&config, kaizen_hdl::VERILATOR_CONFIG)
             .map_err(|err| SimError::Build(format!("cannot write {}: {err}", config.display())))?;
