@@ -212,7 +212,6 @@ impl<S: Simulator> Bench<S> {
         self.scratch.fill(0);
         self.scratch[0] = value;
         self.sim.set(port.0, &self.scratch);
-        let words = self.sim.ports()[port.0].width.div_ceil(64);
         let changed = match &mut self.inputs[port.0] {
             Some(last) if last[0] == value && last[1..].iter().all(|w| *w == 0) => false,
             Some(last) => {
@@ -221,6 +220,7 @@ impl<S: Simulator> Bench<S> {
                 true
             }
             slot @ None => {
+                let words = self.sim.ports()[port.0].width.div_ceil(64);
                 *slot = Some(self.scratch[..words].to_vec());
                 true
             }
