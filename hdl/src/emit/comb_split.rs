@@ -290,8 +290,7 @@ fn is_identifier(s: &str) -> bool {
     s.chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        && s.chars().all(super::is_ident_char)
 }
 
 /// Assignment positions per signal, and every read: (signal, position,
